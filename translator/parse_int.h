@@ -28,7 +28,7 @@ struct parser {
 	struct script *script;
 	int nerrors;
 	int max_errors;
-	struct token la;	/* the last token handed to the grammar */
+	struct token *la;	/* the last token handed to the grammar */
 	bool recovering;	/* after a syntax error: skip to a declaration */
 };
 

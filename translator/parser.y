@@ -10,7 +10,7 @@
 %define api.pure full
 %define api.token.prefix {TOK_}
 %define parse.error custom
-%define parse.lac full
+%define parse.lac none
 %locations
 %define api.location.type {struct srcloc}
 %param {struct parser *P}
@@ -110,11 +110,11 @@ static void check_embedded(struct parser *P, const struct token *t)
 }
 
 /* Joins adjacent string literals: "a" "b" is "ab". */
-static struct token join_strings(struct parser *P, struct token a,
-				 const struct token *b)
+static struct token *join_strings(struct parser *P, struct token *a,
+				  const struct token *b)
 {
-	a.text = arena_printf(P->arena, "%s%s", a.text, b->text);
-	a.len += b->len;
+	a->text = arena_printf(P->arena, "%s%s", a->text, b->text);
+	a->len += b->len;
 	return a;
 }
 
@@ -295,7 +295,7 @@ static struct param *mk_param(struct parser *P, const struct token *name,
 
 	p->name = name->text;
 	p->loc = name->loc;
-	p->type = type->text ? parse_type(P, type) : T_UNKNOWN;
+	p->type = type ? parse_type(P, type) : T_UNKNOWN;
 	return p;
 }
 
@@ -307,7 +307,7 @@ static void add_function(struct parser *P, int private_, const struct token *kw,
 
 	d->private_ = private_;
 	d->name = name->text;
-	d->ret_type = type->text ? parse_type(P, type) : T_UNKNOWN;
+	d->ret_type = type ? parse_type(P, type) : T_UNKNOWN;
 	d->params = params;
 	d->body = body;
 	d->code = code;
@@ -355,13 +355,14 @@ static struct probe_point *mk_pp_comp(struct parser *P, const struct token *name
 	return pp;
 }
 
-static struct token glue(struct parser *P, struct token a, const struct token *b)
+static struct token *glue(struct parser *P, struct token *a,
+			  const struct token *b)
 {
 	if (b->ws_before)
 		parse_error(P, b->loc, b, "unexpected whitespace inside a probe "
 			    "point component name");
-	a.text = arena_printf(P->arena, "%s%s", a.text, b->text);
-	a.len += b->len;
+	a->text = arena_printf(P->arena, "%s%s", a->text, b->text);
+	a->len += b->len;
 	return a;
 }
 
@@ -378,7 +379,7 @@ static struct foreach_key *mk_fe_key(struct parser *P, const struct token *t,
 }
 
 %union {
-	struct token tok;
+	struct token *tok;
 	struct expr *e;
 	struct stmt *s;
 	struct decl *d;
@@ -490,22 +491,22 @@ program
 decl
 	: PROBE pp_list block
 		{
-			struct decl *d = decl_new(P, D_PROBE, $1.loc);
+			struct decl *d = decl_new(P, D_PROBE, $1->loc);
 
 			d->points = $2;
 			d->body = $3;
 			add_decl(P, d);
 		}
 	| PROBE pp_list '=' pp_list block opt_epilogue_block
-		{ add_alias(P, &$1, $2, $4, $5, $6, false); }
+		{ add_alias(P, $1, $2, $4, $5, $6, false); }
 	| PROBE pp_list ADD_ASSIGN pp_list block
-		{ add_alias(P, &$1, $2, $4, $5, NULL, true); }
+		{ add_alias(P, $1, $2, $4, $5, NULL, true); }
 	| opt_private FUNCTION IDENT type_name '(' params ')' block
-		{ add_function(P, $1, &$2, &$3, &$4, $6, $8, NULL); }
+		{ add_function(P, $1, $2, $3, $4, $6, $8, NULL); }
 	| opt_private FUNCTION IDENT type_name '(' params ')' EMBEDDED
 		{
-			check_embedded(P, &$8);
-			add_function(P, $1, &$2, &$3, &$4, $6, NULL, $8.text);
+			check_embedded(P, $8);
+			add_function(P, $1, $2, $3, $4, $6, NULL, $8->text);
 		}
 	| opt_private GLOBAL gvar_list
 		{
@@ -518,10 +519,10 @@ decl
 		}
 	| EMBEDDED
 		{
-			struct decl *d = decl_new(P, D_EMBEDDED, $1.loc);
+			struct decl *d = decl_new(P, D_EMBEDDED, $1->loc);
 
-			check_embedded(P, &$1);
-			d->code = $1.text;
+			check_embedded(P, $1);
+			d->code = $1->text;
 			add_decl(P, d);
 		}
 	;
@@ -537,7 +538,7 @@ opt_epilogue_block
 	;
 
 type_name
-	: %empty	{ memset(&$$, 0, sizeof($$)); }
+	: %empty	{ $$ = NULL; }
 	| ':' IDENT	{ $$ = $2; }
 	;
 
@@ -548,9 +549,9 @@ params
 
 param_list
 	: IDENT type_name
-		{ $$ = pv_one(P, mk_param(P, &$1, &$2)); }
+		{ $$ = pv_one(P, mk_param(P, $1, $2)); }
 	| param_list ',' IDENT type_name
-		{ $$ = $1; pv_push(P->arena, &$$, mk_param(P, &$3, &$4)); }
+		{ $$ = $1; pv_push(P->arena, &$$, mk_param(P, $3, $4)); }
 	;
 
 gvar_list
@@ -560,16 +561,16 @@ gvar_list
 
 gvar
 	: IDENT opt_wrap
-		{ $$ = mk_global(P, &$1); $$->wrap = $2; }
+		{ $$ = mk_global(P, $1); $$->wrap = $2; }
 	| IDENT opt_wrap '[' NUMBER ']' opt_wrap
 		{
-			$$ = mk_global(P, &$1);
+			$$ = mk_global(P, $1);
 			$$->wrap = $2 || $6;
-			$$->size = global_size(P, &$4);
+			$$->size = global_size(P, $4);
 			$$->is_array = true;
 		}
 	| IDENT '=' literal
-		{ $$ = mk_global(P, &$1); $$->init = $3; }
+		{ $$ = mk_global(P, $1); $$->init = $3; }
 	;
 
 opt_wrap
@@ -578,14 +579,14 @@ opt_wrap
 	;
 
 literal
-	: NUMBER	{ $$ = mk_num(P, &$1); }
-	| '-' NUMBER	{ $$ = mk_num(P, &$2); negate_literal($$); }
-	| strings	{ $$ = mk_str(P, &$1); }
+	: NUMBER	{ $$ = mk_num(P, $1); }
+	| '-' NUMBER	{ $$ = mk_num(P, $2); negate_literal($$); }
+	| strings	{ $$ = mk_str(P, $1); }
 	;
 
 strings
 	: STRING
-	| strings STRING	{ $$ = join_strings(P, $1, &$2); }
+	| strings STRING	{ $$ = join_strings(P, $1, $2); }
 	;
 
 /* ---- probe points ---- */
@@ -617,7 +618,7 @@ pp_cond
 
 pp_alts
 	: pp_comp_alts
-	| pp_alts '.' pp_comp_alts	{ $$ = pp_product(P, $1, $3, $2.loc); }
+	| pp_alts '.' pp_comp_alts	{ $$ = pp_product(P, $1, $3, $2->loc); }
 	;
 
 pp_comp_alts
@@ -635,22 +636,22 @@ pp_alt
 	;
 
 pp_comp
-	: pp_name			{ $$ = mk_pp_comp(P, &$1, NULL); }
-	| pp_name '(' pp_arg ')'	{ $$ = mk_pp_comp(P, &$1, $3); }
+	: pp_name			{ $$ = mk_pp_comp(P, $1, NULL); }
+	| pp_name '(' pp_arg ')'	{ $$ = mk_pp_comp(P, $1, $3); }
 	;
 
 pp_arg
-	: NUMBER	{ $$ = mk_num(P, &$1); }
-	| '-' NUMBER	{ $$ = mk_num(P, &$2); negate_literal($$); }
-	| strings	{ $$ = mk_str(P, &$1); }
+	: NUMBER	{ $$ = mk_num(P, $1); }
+	| '-' NUMBER	{ $$ = mk_num(P, $2); negate_literal($$); }
+	| strings	{ $$ = mk_str(P, $1); }
 	;
 
 /* A component name is glued from adjacent pieces: "sys*", "**", "open32". */
 pp_name
 	: pp_name_first
-	| pp_name IDENT		{ $$ = glue(P, $1, &$2); }
-	| pp_name '*'		{ $$ = glue(P, $1, &$2); }
-	| pp_name NUMBER	{ $$ = glue(P, $1, &$2); }
+	| pp_name IDENT		{ $$ = glue(P, $1, $2); }
+	| pp_name '*'		{ $$ = glue(P, $1, $2); }
+	| pp_name NUMBER	{ $$ = glue(P, $1, $2); }
 	;
 
 pp_name_first
@@ -662,7 +663,7 @@ pp_name_first
 /* ---- statements ---- */
 
 block
-	: '{' stmts '}'		{ $$ = mk_block(P, $1.loc, $2); }
+	: '{' stmts '}'		{ $$ = mk_block(P, $1->loc, $2); }
 	;
 
 stmts
@@ -677,7 +678,7 @@ stmts
 
 stmt
 	: compound_stmt
-	| ';'			{ $$ = stmt_new(P, S_NULL, $1.loc); }
+	| ';'			{ $$ = stmt_new(P, S_NULL, $1->loc); }
 	| simple_stmt %prec NOSEMI
 	| simple_stmt ';'
 	;
@@ -688,18 +689,18 @@ simple_stmt
 			$$ = stmt_new(P, S_EXPR, $1->loc);
 			$$->e = $1;
 		}
-	| BREAK			{ $$ = stmt_new(P, S_BREAK, $1.loc); }
-	| CONTINUE		{ $$ = stmt_new(P, S_CONTINUE, $1.loc); }
-	| NEXT			{ $$ = stmt_new(P, S_NEXT, $1.loc); }
-	| RETURN		{ $$ = stmt_new(P, S_RETURN, $1.loc); }
+	| BREAK			{ $$ = stmt_new(P, S_BREAK, $1->loc); }
+	| CONTINUE		{ $$ = stmt_new(P, S_CONTINUE, $1->loc); }
+	| NEXT			{ $$ = stmt_new(P, S_NEXT, $1->loc); }
+	| RETURN		{ $$ = stmt_new(P, S_RETURN, $1->loc); }
 	| RETURN expr
 		{
-			$$ = stmt_new(P, S_RETURN, $1.loc);
+			$$ = stmt_new(P, S_RETURN, $1->loc);
 			$$->e = $2;
 		}
 	| DELETE expr
 		{
-			$$ = stmt_new(P, S_DELETE, $1.loc);
+			$$ = stmt_new(P, S_DELETE, $1->loc);
 			$$->e = $2;
 		}
 	;
@@ -708,26 +709,26 @@ compound_stmt
 	: block
 	| IF '(' expr ')' stmt %prec IFX
 		{
-			$$ = stmt_new(P, S_IF, $1.loc);
+			$$ = stmt_new(P, S_IF, $1->loc);
 			$$->e = $3;
 			$$->body = $5;
 		}
 	| IF '(' expr ')' stmt ELSE stmt
 		{
-			$$ = stmt_new(P, S_IF, $1.loc);
+			$$ = stmt_new(P, S_IF, $1->loc);
 			$$->e = $3;
 			$$->body = $5;
 			$$->els = $7;
 		}
 	| WHILE '(' expr ')' stmt
 		{
-			$$ = stmt_new(P, S_WHILE, $1.loc);
+			$$ = stmt_new(P, S_WHILE, $1->loc);
 			$$->e = $3;
 			$$->body = $5;
 		}
 	| FOR '(' opt_expr ';' opt_expr ';' opt_expr ')' stmt
 		{
-			$$ = stmt_new(P, S_FOR, $1.loc);
+			$$ = stmt_new(P, S_FOR, $1->loc);
 			$$->init = $3;
 			$$->e = $5;
 			$$->incr = $7;
@@ -736,15 +737,15 @@ compound_stmt
 	| foreach
 	| TRY block CATCH opt_catch_var block
 		{
-			$$ = stmt_new(P, S_TRY, $1.loc);
+			$$ = stmt_new(P, S_TRY, $1->loc);
 			$$->body = $2;
 			$$->els = $5;
-			$$->catch_var = $4.text;
+			$$->catch_var = $4 ? $4->text : NULL;
 		}
 	;
 
 opt_catch_var
-	: %empty		{ memset(&$$, 0, sizeof($$)); }
+	: %empty		{ $$ = NULL; }
 	| '(' IDENT ')'		{ $$ = $2; }
 	;
 
@@ -758,7 +759,7 @@ foreach
 		{
 			/* Iterates over the buckets of a histogram. */
 			$$ = $3;
-			$$->loc = $1.loc;
+			$$->loc = $1->loc;
 			$$->hist = $5;
 			$$->value_sort = $6.sign;
 			$$->sort_agg = $6.agg;
@@ -768,9 +769,9 @@ foreach
 	| FOREACH '(' fe_vars IN IDENT fe_slice fe_sort fe_limit ')' stmt
 		{
 			$$ = $3;
-			$$->loc = $1.loc;
-			$$->array = $5.text;
-			$$->array_loc = $5.loc;
+			$$->loc = $1->loc;
+			$$->array = $5->text;
+			$$->array_loc = $5->loc;
 			if ($6) {
 				$$->slice = *$6;
 				$$->has_slice = true;
@@ -790,20 +791,20 @@ fe_vars
 		}
 	| '[' fe_keys ']'
 		{
-			$$ = stmt_new(P, S_FOREACH, $1.loc);
+			$$ = stmt_new(P, S_FOREACH, $1->loc);
 			$$->keys = $2;
 			$$->keys_bracketed = true;
 		}
 	| IDENT '=' fe_key
 		{
-			$$ = stmt_new(P, S_FOREACH, $1.loc);
-			$$->value_var = $1.text;
+			$$ = stmt_new(P, S_FOREACH, $1->loc);
+			$$->value_var = $1->text;
 			pv_push(P->arena, &$$->keys, $3);
 		}
 	| IDENT '=' '[' fe_keys ']'
 		{
-			$$ = stmt_new(P, S_FOREACH, $1.loc);
-			$$->value_var = $1.text;
+			$$ = stmt_new(P, S_FOREACH, $1->loc);
+			$$->value_var = $1->text;
 			$$->keys = $4;
 			$$->keys_bracketed = true;
 		}
@@ -815,9 +816,9 @@ fe_keys
 	;
 
 fe_key
-	: IDENT		{ $$ = mk_fe_key(P, &$1, 0); }
-	| IDENT '+'	{ $$ = mk_fe_key(P, &$1, 1); }
-	| IDENT '-'	{ $$ = mk_fe_key(P, &$1, -1); }
+	: IDENT		{ $$ = mk_fe_key(P, $1, 0); }
+	| IDENT '+'	{ $$ = mk_fe_key(P, $1, 1); }
+	| IDENT '-'	{ $$ = mk_fe_key(P, $1, -1); }
 	;
 
 fe_slice
@@ -846,134 +847,134 @@ fe_limit
 
 expr
 	: primary
-	| expr '=' expr			{ $$ = mk_assign(P, OP_ASSIGN, $1, $3, &$2); }
-	| expr ADD_ASSIGN expr		{ $$ = mk_assign(P, OP_ADD_ASSIGN, $1, $3, &$2); }
-	| expr SUB_ASSIGN expr		{ $$ = mk_assign(P, OP_SUB_ASSIGN, $1, $3, &$2); }
-	| expr MUL_ASSIGN expr		{ $$ = mk_assign(P, OP_MUL_ASSIGN, $1, $3, &$2); }
-	| expr DIV_ASSIGN expr		{ $$ = mk_assign(P, OP_DIV_ASSIGN, $1, $3, &$2); }
-	| expr MOD_ASSIGN expr		{ $$ = mk_assign(P, OP_MOD_ASSIGN, $1, $3, &$2); }
-	| expr SHL_ASSIGN expr		{ $$ = mk_assign(P, OP_SHL_ASSIGN, $1, $3, &$2); }
-	| expr SHR_ASSIGN expr		{ $$ = mk_assign(P, OP_SHR_ASSIGN, $1, $3, &$2); }
-	| expr AND_ASSIGN expr		{ $$ = mk_assign(P, OP_AND_ASSIGN, $1, $3, &$2); }
-	| expr XOR_ASSIGN expr		{ $$ = mk_assign(P, OP_XOR_ASSIGN, $1, $3, &$2); }
-	| expr OR_ASSIGN expr		{ $$ = mk_assign(P, OP_OR_ASSIGN, $1, $3, &$2); }
-	| expr CONCAT_ASSIGN expr	{ $$ = mk_assign(P, OP_CONCAT_ASSIGN, $1, $3, &$2); }
+	| expr '=' expr			{ $$ = mk_assign(P, OP_ASSIGN, $1, $3, $2); }
+	| expr ADD_ASSIGN expr		{ $$ = mk_assign(P, OP_ADD_ASSIGN, $1, $3, $2); }
+	| expr SUB_ASSIGN expr		{ $$ = mk_assign(P, OP_SUB_ASSIGN, $1, $3, $2); }
+	| expr MUL_ASSIGN expr		{ $$ = mk_assign(P, OP_MUL_ASSIGN, $1, $3, $2); }
+	| expr DIV_ASSIGN expr		{ $$ = mk_assign(P, OP_DIV_ASSIGN, $1, $3, $2); }
+	| expr MOD_ASSIGN expr		{ $$ = mk_assign(P, OP_MOD_ASSIGN, $1, $3, $2); }
+	| expr SHL_ASSIGN expr		{ $$ = mk_assign(P, OP_SHL_ASSIGN, $1, $3, $2); }
+	| expr SHR_ASSIGN expr		{ $$ = mk_assign(P, OP_SHR_ASSIGN, $1, $3, $2); }
+	| expr AND_ASSIGN expr		{ $$ = mk_assign(P, OP_AND_ASSIGN, $1, $3, $2); }
+	| expr XOR_ASSIGN expr		{ $$ = mk_assign(P, OP_XOR_ASSIGN, $1, $3, $2); }
+	| expr OR_ASSIGN expr		{ $$ = mk_assign(P, OP_OR_ASSIGN, $1, $3, $2); }
+	| expr CONCAT_ASSIGN expr	{ $$ = mk_assign(P, OP_CONCAT_ASSIGN, $1, $3, $2); }
 	| expr STATS_ADD expr
 		{
 			if ($1->kind != E_SYM && $1->kind != E_INDEX)
-				parse_error(P, $2.loc, &$2, "expected a variable or "
+				parse_error(P, $2->loc, $2, "expected a variable or "
 					    "array element on the left of '<<<'");
-			$$ = mk_bin(P, E_STATS_ADD, OP_NONE, $1, $3, $2.loc);
+			$$ = mk_bin(P, E_STATS_ADD, OP_NONE, $1, $3, $2->loc);
 		}
 	| expr '?' expr ':' expr
 		{
-			$$ = mk(P, E_TERNARY, $2.loc);
+			$$ = mk(P, E_TERNARY, $2->loc);
 			$$->a = $1;
 			$$->b = $3;
 			$$->c = $5;
 		}
-	| expr LOR expr		{ $$ = mk_bin(P, E_BINARY, OP_LOR, $1, $3, $2.loc); }
-	| expr LAND expr	{ $$ = mk_bin(P, E_BINARY, OP_LAND, $1, $3, $2.loc); }
+	| expr LOR expr		{ $$ = mk_bin(P, E_BINARY, OP_LOR, $1, $3, $2->loc); }
+	| expr LAND expr	{ $$ = mk_bin(P, E_BINARY, OP_LAND, $1, $3, $2->loc); }
 	| expr IN IDENT
 		{
-			$$ = mk(P, E_IN, $2.loc);
-			$$->name = $3.text;
+			$$ = mk(P, E_IN, $2->loc);
+			$$->name = $3->text;
 			pv_push(P->arena, &$$->args, $1);
 		}
 	| '[' index_list ']' IN IDENT
 		{
-			$$ = mk(P, E_IN, $4.loc);
-			$$->name = $5.text;
+			$$ = mk(P, E_IN, $4->loc);
+			$$->name = $5->text;
 			$$->args = $2;
 		}
-	| expr '|' expr		{ $$ = mk_bin(P, E_BINARY, OP_BOR, $1, $3, $2.loc); }
-	| expr '^' expr		{ $$ = mk_bin(P, E_BINARY, OP_BXOR, $1, $3, $2.loc); }
-	| expr '&' expr		{ $$ = mk_bin(P, E_BINARY, OP_BAND, $1, $3, $2.loc); }
-	| expr EQ expr		{ $$ = mk_bin(P, E_BINARY, OP_EQ, $1, $3, $2.loc); }
-	| expr NE expr		{ $$ = mk_bin(P, E_BINARY, OP_NE, $1, $3, $2.loc); }
-	| expr '<' expr		{ $$ = mk_bin(P, E_BINARY, OP_LT, $1, $3, $2.loc); }
-	| expr '>' expr		{ $$ = mk_bin(P, E_BINARY, OP_GT, $1, $3, $2.loc); }
-	| expr LE expr		{ $$ = mk_bin(P, E_BINARY, OP_LE, $1, $3, $2.loc); }
-	| expr GE expr		{ $$ = mk_bin(P, E_BINARY, OP_GE, $1, $3, $2.loc); }
-	| expr MATCH expr	{ $$ = mk_bin(P, E_BINARY, OP_MATCH, $1, $3, $2.loc); }
-	| expr NMATCH expr	{ $$ = mk_bin(P, E_BINARY, OP_NMATCH, $1, $3, $2.loc); }
-	| expr SHL expr		{ $$ = mk_bin(P, E_BINARY, OP_SHL, $1, $3, $2.loc); }
-	| expr SHR expr		{ $$ = mk_bin(P, E_BINARY, OP_SHR, $1, $3, $2.loc); }
-	| expr '+' expr		{ $$ = mk_bin(P, E_BINARY, OP_ADD, $1, $3, $2.loc); }
-	| expr '-' expr		{ $$ = mk_bin(P, E_BINARY, OP_SUB, $1, $3, $2.loc); }
-	| expr '.' expr		{ $$ = mk_bin(P, E_BINARY, OP_CONCAT, $1, $3, $2.loc); }
-	| expr '*' expr		{ $$ = mk_bin(P, E_BINARY, OP_MUL, $1, $3, $2.loc); }
-	| expr '/' expr		{ $$ = mk_bin(P, E_BINARY, OP_DIV, $1, $3, $2.loc); }
-	| expr '%' expr		{ $$ = mk_bin(P, E_BINARY, OP_MOD, $1, $3, $2.loc); }
-	| '!' expr		{ $$ = mk_un(P, E_UNARY, OP_NOT, $2, $1.loc); }
-	| '~' expr		{ $$ = mk_un(P, E_UNARY, OP_BNOT, $2, $1.loc); }
+	| expr '|' expr		{ $$ = mk_bin(P, E_BINARY, OP_BOR, $1, $3, $2->loc); }
+	| expr '^' expr		{ $$ = mk_bin(P, E_BINARY, OP_BXOR, $1, $3, $2->loc); }
+	| expr '&' expr		{ $$ = mk_bin(P, E_BINARY, OP_BAND, $1, $3, $2->loc); }
+	| expr EQ expr		{ $$ = mk_bin(P, E_BINARY, OP_EQ, $1, $3, $2->loc); }
+	| expr NE expr		{ $$ = mk_bin(P, E_BINARY, OP_NE, $1, $3, $2->loc); }
+	| expr '<' expr		{ $$ = mk_bin(P, E_BINARY, OP_LT, $1, $3, $2->loc); }
+	| expr '>' expr		{ $$ = mk_bin(P, E_BINARY, OP_GT, $1, $3, $2->loc); }
+	| expr LE expr		{ $$ = mk_bin(P, E_BINARY, OP_LE, $1, $3, $2->loc); }
+	| expr GE expr		{ $$ = mk_bin(P, E_BINARY, OP_GE, $1, $3, $2->loc); }
+	| expr MATCH expr	{ $$ = mk_bin(P, E_BINARY, OP_MATCH, $1, $3, $2->loc); }
+	| expr NMATCH expr	{ $$ = mk_bin(P, E_BINARY, OP_NMATCH, $1, $3, $2->loc); }
+	| expr SHL expr		{ $$ = mk_bin(P, E_BINARY, OP_SHL, $1, $3, $2->loc); }
+	| expr SHR expr		{ $$ = mk_bin(P, E_BINARY, OP_SHR, $1, $3, $2->loc); }
+	| expr '+' expr		{ $$ = mk_bin(P, E_BINARY, OP_ADD, $1, $3, $2->loc); }
+	| expr '-' expr		{ $$ = mk_bin(P, E_BINARY, OP_SUB, $1, $3, $2->loc); }
+	| expr '.' expr		{ $$ = mk_bin(P, E_BINARY, OP_CONCAT, $1, $3, $2->loc); }
+	| expr '*' expr		{ $$ = mk_bin(P, E_BINARY, OP_MUL, $1, $3, $2->loc); }
+	| expr '/' expr		{ $$ = mk_bin(P, E_BINARY, OP_DIV, $1, $3, $2->loc); }
+	| expr '%' expr		{ $$ = mk_bin(P, E_BINARY, OP_MOD, $1, $3, $2->loc); }
+	| '!' expr		{ $$ = mk_un(P, E_UNARY, OP_NOT, $2, $1->loc); }
+	| '~' expr		{ $$ = mk_un(P, E_UNARY, OP_BNOT, $2, $1->loc); }
 	| '-' expr %prec UNARY
 		{
 			/* Fold so that -9223372036854775808 is a literal. */
 			if ($2->kind == E_NUM && !$2->parens) {
 				$$ = $2;
-				$$->loc = $1.loc;
+				$$->loc = $1->loc;
 				negate_literal($$);
 			} else {
-				$$ = mk_un(P, E_UNARY, OP_NEG, $2, $1.loc);
+				$$ = mk_un(P, E_UNARY, OP_NEG, $2, $1->loc);
 			}
 		}
-	| '+' expr %prec UNARY	{ $$ = mk_un(P, E_UNARY, OP_PLUS, $2, $1.loc); }
+	| '+' expr %prec UNARY	{ $$ = mk_un(P, E_UNARY, OP_PLUS, $2, $1->loc); }
 	| '&' expr %prec UNARY
 		{
 			if ($2->kind != E_TARGET && $2->kind != E_CAST &&
 			    $2->kind != E_ATVAR)
-				parse_error(P, $1.loc, &$1, "'&' applies only to "
+				parse_error(P, $1->loc, $1, "'&' applies only to "
 					    "target variables and @cast/@var expressions");
-			$$ = mk_un(P, E_UNARY, OP_ADDR, $2, $1.loc);
+			$$ = mk_un(P, E_UNARY, OP_ADDR, $2, $1->loc);
 		}
-	| INC lvalue		{ $$ = mk_un(P, E_UNARY, OP_INC, $2, $1.loc); }
-	| DEC lvalue		{ $$ = mk_un(P, E_UNARY, OP_DEC, $2, $1.loc); }
+	| INC lvalue		{ $$ = mk_un(P, E_UNARY, OP_INC, $2, $1->loc); }
+	| DEC lvalue		{ $$ = mk_un(P, E_UNARY, OP_DEC, $2, $1->loc); }
 	;
 
 /* ++ and -- apply only to what can be assigned, and never twice, so
  * "(a)" or "++g" followed by "--g" on the next line are two statements, as
  * in SystemTap. */
 primary
-	: NUMBER		{ $$ = mk_num(P, &$1); }
-	| strings		{ $$ = mk_str(P, &$1); }
+	: NUMBER		{ $$ = mk_num(P, $1); }
+	| strings		{ $$ = mk_str(P, $1); }
 	| lvalue
-	| lvalue INC		{ $$ = mk_un(P, E_POSTFIX, OP_INC, $1, $2.loc); }
-	| lvalue DEC		{ $$ = mk_un(P, E_POSTFIX, OP_DEC, $1, $2.loc); }
+	| lvalue INC		{ $$ = mk_un(P, E_POSTFIX, OP_INC, $1, $2->loc); }
+	| lvalue DEC		{ $$ = mk_un(P, E_POSTFIX, OP_DEC, $1, $2->loc); }
 	| call
 	| EMBEDDED
 		{
-			check_embedded(P, &$1);
-			$$ = mk(P, E_EMBEDDED, $1.loc);
-			$$->str = $1.text;
+			check_embedded(P, $1);
+			$$ = mk(P, E_EMBEDDED, $1->loc);
+			$$->str = $1->text;
 		}
 	| '(' expr ')'		{ $$ = $2; $$->parens = true; }
 	| stat_expr
 	| AT_DEFINED '(' expr ')'
-		{ $$ = mk_un(P, E_DEFINED, OP_NONE, $3, $1.loc); }
+		{ $$ = mk_un(P, E_DEFINED, OP_NONE, $3, $1->loc); }
 	| AT_ENTRY '(' expr ')'
-		{ $$ = mk_un(P, E_ENTRY, OP_NONE, $3, $1.loc); }
+		{ $$ = mk_un(P, E_ENTRY, OP_NONE, $3, $1->loc); }
 	| AT_PROBEWRITE '(' expr ')'
-		{ $$ = mk_un(P, E_PROBEWRITE, OP_NONE, $3, $1.loc); }
+		{ $$ = mk_un(P, E_PROBEWRITE, OP_NONE, $3, $1->loc); }
 	| AT_CHOOSE '(' expr ',' expr ')'
-		{ $$ = mk_bin(P, E_CHOOSE, OP_NONE, $3, $5, $1.loc); }
+		{ $$ = mk_bin(P, E_CHOOSE, OP_NONE, $3, $5, $1->loc); }
 	| AT_CONST '(' strings ')'
 		{
-			$$ = mk(P, E_CONST, $1.loc);
-			$$->str = $3.text;
+			$$ = mk(P, E_CONST, $1->loc);
+			$$->str = $3->text;
 		}
 	;
 
 lvalue
 	: IDENT
 		{
-			$$ = mk(P, E_SYM, $1.loc);
-			$$->name = $1.text;
+			$$ = mk(P, E_SYM, $1->loc);
+			$$->name = $1->text;
 		}
 	| IDENT '[' index_list ']'
 		{
-			$$ = mk(P, E_INDEX, $1.loc);
-			$$->name = $1.text;
+			$$ = mk(P, E_INDEX, $1->loc);
+			$$->name = $1->text;
 			$$->args = $3;
 		}
 	| target
@@ -982,8 +983,8 @@ lvalue
 call
 	: IDENT '(' args ')'
 		{
-			$$ = mk(P, E_CALL, $1.loc);
-			$$->name = $1.text;
+			$$ = mk(P, E_CALL, $1->loc);
+			$$->name = $1->text;
 			$$->args = $3;
 		}
 	;
@@ -1005,35 +1006,35 @@ index_list
 
 index_elem
 	: expr
-	| '*'			{ $$ = mk(P, E_STAR, $1.loc); }
+	| '*'			{ $$ = mk(P, E_STAR, $1->loc); }
 	;
 
 target
-	: TARGET		{ $$ = mk_target(P, &$1); }
+	: TARGET		{ $$ = mk_target(P, $1); }
 	| AT_CAST '(' expr ',' strings ')'
 		{
-			$$ = mk_un(P, E_CAST, OP_NONE, $3, $1.loc);
-			$$->str2 = $5.text;
+			$$ = mk_un(P, E_CAST, OP_NONE, $3, $1->loc);
+			$$->str2 = $5->text;
 		}
 	| AT_CAST '(' expr ',' strings ',' strings ')'
 		{
-			$$ = mk_un(P, E_CAST, OP_NONE, $3, $1.loc);
-			$$->str2 = $5.text;
-			$$->str3 = $7.text;
+			$$ = mk_un(P, E_CAST, OP_NONE, $3, $1->loc);
+			$$->str2 = $5->text;
+			$$->str3 = $7->text;
 		}
 	| AT_VAR '(' strings ')'
 		{
-			$$ = mk(P, E_ATVAR, $1.loc);
-			$$->str2 = $3.text;
+			$$ = mk(P, E_ATVAR, $1->loc);
+			$$->str2 = $3->text;
 		}
 	| AT_VAR '(' strings ',' strings ')'
 		{
-			$$ = mk(P, E_ATVAR, $1.loc);
-			$$->str2 = $3.text;
-			$$->str3 = $5.text;
+			$$ = mk(P, E_ATVAR, $1->loc);
+			$$->str2 = $3->text;
+			$$->str3 = $5->text;
 		}
-	| target ARROW member	{ $$ = add_comp(P, $1, &$3, NULL); }
-	| target '[' expr ']'	{ $$ = add_comp(P, $1, &$2, $3); }
+	| target ARROW member	{ $$ = add_comp(P, $1, $3, NULL); }
+	| target '[' expr ']'	{ $$ = add_comp(P, $1, $2, $3); }
 	;
 
 member
@@ -1045,13 +1046,13 @@ member
 hist_expr
 	: AT_HIST_LINEAR '(' expr ',' expr ',' expr ',' expr ')'
 		{
-			$$ = mk_un(P, E_HIST, OP_HIST_LINEAR, $3, $1.loc);
+			$$ = mk_un(P, E_HIST, OP_HIST_LINEAR, $3, $1->loc);
 			pv_push(P->arena, &$$->args, $5);
 			pv_push(P->arena, &$$->args, $7);
 			pv_push(P->arena, &$$->args, $9);
 		}
 	| AT_HIST_LOG '(' expr ')'
-		{ $$ = mk_un(P, E_HIST, OP_HIST_LOG, $3, $1.loc); }
+		{ $$ = mk_un(P, E_HIST, OP_HIST_LOG, $3, $1->loc); }
 	;
 
 stat_expr
@@ -1062,15 +1063,15 @@ stat_expr
 		{
 			/* @variance(s, bit_shift) */
 			if ($1 != OP_VARIANCE)
-				parse_error(P, $4.loc, &$4, "only @variance takes "
+				parse_error(P, $4->loc, $4, "only @variance takes "
 					    "a second argument");
 			$$ = mk_un(P, E_STATOP, $1, $3, @1);
-			$$->b = mk_num(P, &$5);
+			$$->b = mk_num(P, $5);
 		}
 	| stat_expr '[' expr ']'
 		{
 			if ($1->kind != E_HIST || $1->b)
-				parse_error(P, $2.loc, &$2, "only a histogram "
+				parse_error(P, $2->loc, $2, "only a histogram "
 					    "may be indexed by bucket");
 			$$ = $1;
 			$$->b = $3;
@@ -1090,15 +1091,18 @@ stat_op
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *P)
 {
-	pp_next(P->pp, &lval->tok);
+	/* pp_next fills every field. */
+	struct token *t = arena_alloc_raw(P->arena, sizeof(*t));
+
+	pp_next(P->pp, t);
 	/* After a syntax error, resynchronise at the next declaration. */
-	while (P->recovering && lval->tok.type != 0 &&
-	       !starts_declaration(lval->tok.type))
-		pp_next(P->pp, &lval->tok);
+	while (P->recovering && t->type != 0 && !starts_declaration(t->type))
+		pp_next(P->pp, t);
 	P->recovering = false;
-	P->la = lval->tok;
-	*lloc = lval->tok.loc;
-	return lval->tok.type;
+	P->la = t;
+	lval->tok = t;
+	*lloc = t->loc;
+	return t->type;
 }
 
 static void yyerror(YYLTYPE *loc, struct parser *P, const char *msg)
@@ -1246,9 +1250,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *P)
 		sb_puts(&sb, items[i]);
 	}
 	if (m)
-		parse_error(P, P->la.loc, &P->la, "expected %s", sb_cstr(&sb));
+		parse_error(P, P->la->loc, P->la, "expected %s", sb_cstr(&sb));
 	else
-		parse_error(P, P->la.loc, &P->la, "unexpected token");
+		parse_error(P, P->la->loc, P->la, "unexpected token");
 	sb_free(&sb);
 	return 0;
 }
@@ -1296,7 +1300,7 @@ struct script *parse_file(struct arena *arena, const struct srcfile *file,
 	P.script->library = opts->library;
 	P.pp = pp_new(&P);
 	if (yyparse(&P) != 0 && P.nerrors == 0)
-		parse_error(&P, P.la.loc, NULL, "parse failed");
+		parse_error(&P, P.la ? P.la->loc : (struct srcloc){ file, 1, 1 }, NULL, "parse failed");
 	pp_free(P.pp);
 	*nerrors = P.nerrors;
 	return P.script;

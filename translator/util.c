@@ -31,7 +31,8 @@ void arena_free(struct arena *a)
 	arena_init(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Uninitialised memory: for text that is copied in right away. */
+void *arena_alloc_raw(struct arena *a, size_t size)
 {
 	size_t align = sizeof(max_align_t);
 	void *p;
@@ -49,13 +50,17 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	p = (char *)a->head->data + a->used;
 	a->used += size;
-	memset(p, 0, size);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return memset(arena_alloc_raw(a, size), 0, size);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -20,6 +20,7 @@ struct arena {
 void arena_init(struct arena *a);
 void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);	/* zeroed */
+void *arena_alloc_raw(struct arena *a, size_t size);	/* not zeroed */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
