@@ -124,3 +124,60 @@ void ast_walk(struct script *s, void (*fn)(struct expr *e, void *data),
 		walk_expr(&w, d->init);
 	}
 }
+
+/* Deep copies, so that one alias body can be merged into several probes
+ * and each copy resolved against its own locals. */
+static struct ptrvec clone_exprs(struct arena *a, const struct ptrvec *pv)
+{
+	struct ptrvec out = { 0 };
+
+	for (int i = 0; i < pv->n; i++)
+		pv_push(a, &out, ast_clone_expr(a, pv->v[i]));
+	return out;
+}
+
+struct expr *ast_clone_expr(struct arena *a, const struct expr *e)
+{
+	struct expr *c;
+
+	if (!e)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *e;
+	c->sym = NULL;
+	c->a = ast_clone_expr(a, e->a);
+	c->b = ast_clone_expr(a, e->b);
+	c->c = ast_clone_expr(a, e->c);
+	c->args = clone_exprs(a, &e->args);
+	c->comps = (struct ptrvec){ 0 };
+	for (int i = 0; i < e->comps.n; i++) {
+		struct target_comp *tc = arena_alloc(a, sizeof(*tc));
+
+		*tc = *(struct target_comp *)e->comps.v[i];
+		tc->index = ast_clone_expr(a, tc->index);
+		pv_push(a, &c->comps, tc);
+	}
+	return c;
+}
+
+struct stmt *ast_clone_stmt(struct arena *a, const struct stmt *s)
+{
+	struct stmt *c;
+
+	if (!s)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *s;
+	c->e = ast_clone_expr(a, s->e);
+	c->init = ast_clone_expr(a, s->init);
+	c->incr = ast_clone_expr(a, s->incr);
+	c->limit = ast_clone_expr(a, s->limit);
+	c->hist = ast_clone_expr(a, s->hist);
+	c->body = ast_clone_stmt(a, s->body);
+	c->els = ast_clone_stmt(a, s->els);
+	c->slice = clone_exprs(a, &s->slice);
+	c->stmts = (struct ptrvec){ 0 };
+	for (int i = 0; i < s->stmts.n; i++)
+		pv_push(a, &c->stmts, ast_clone_stmt(a, s->stmts.v[i]));
+	return c;
+}

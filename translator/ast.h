@@ -186,6 +186,10 @@ struct script {
 	bool library;		/* from the tapset library: embedded C allowed */
 };
 
+/* Deep copies in arena a. */
+struct expr *ast_clone_expr(struct arena *a, const struct expr *e);
+struct stmt *ast_clone_stmt(struct arena *a, const struct stmt *s);
+
 /* Calls fn on every expression of the script, parents before children. */
 void ast_walk(struct script *s, void (*fn)(struct expr *e, void *data),
 	      void *data);

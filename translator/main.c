@@ -9,10 +9,19 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include <dirent.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "config.h"
 #include "kconfig.h"
 #include "parse.h"
+#include "sema.h"
 #include "session.h"
+#include "translate.h"
 
 /* The SystemTap language level this translator implements. */
 #define LANGUAGE_LEVEL "5.0"
@@ -33,7 +42,8 @@ static void usage(FILE *out)
 "\n"
 "Translates a SystemTap script into a kernel module and runs it.\n"
 "Passes: 1 parse, 2 elaborate, 3 translate, 4 compile, 5 run.\n"
-"This version runs pass 1 only; later passes are not available yet.\n"
+"This version runs all five passes with --runtime=user, and passes 1-3\n"
+"for the kernel runtime (the kernel backend is not available yet).\n"
 "\n"
 "Options:\n"
 "  -h, --help         show this help and exit\n"
@@ -76,9 +86,8 @@ static void version(void)
 {
 	printf("stap (" PACKAGE_NAME ") " PACKAGE_VERSION
 	       ", SystemTap language level " LANGUAGE_LEVEL "\n"
-	       "Passes available: 1 (%s)\n"
-	       "This is free software; see the source for copying conditions.\n",
-	       pass_names[LAST_AVAILABLE_PASS]);
+	       "Passes available: 1-5 with --runtime=user, 1-3 for the kernel\n"
+	       "This is free software; see the source for copying conditions.\n");
 }
 
 /* Options and the pass each one serves, so that an option whose pass is not
@@ -104,6 +113,12 @@ static void not_yet(const char *opt, int pass)
 	fprintf(stderr, "stap: note: %s is accepted, but pass %d (%s) which it "
 		"affects is not available yet in this version\n",
 		opt, pass, pass_names[pass]);
+}
+
+/* The last pass this version can run for the session's runtime. */
+static int last_available_pass(const struct session *s)
+{
+	return strcmp(s->runtime, "user") ? PASS_TRANSLATE : PASS_RUN;
 }
 
 static long parse_long(const char *s, const char *what)
@@ -285,7 +300,7 @@ static void parse_args(struct session *s, int argc, char **argv)
 			usage(stderr);
 			exit(1);
 		}
-		if (needs > LAST_AVAILABLE_PASS && !later_pass) {
+		if (needs > later_pass) {
 			later_pass = needs;
 			later_opt = arena_strdup(&s->arena, optname);
 		}
@@ -306,15 +321,16 @@ static void parse_args(struct session *s, int argc, char **argv)
 	}
 	s->argc = argc - optind;
 	s->argv = argv + optind;
-	if (s->last_pass > LAST_AVAILABLE_PASS) {
-		fprintf(stderr, "stap: pass %d (%s) is not available yet in this "
-			"version; the last pass it can run is %d (%s): use -p%d\n",
-			s->last_pass, pass_names[s->last_pass],
-			LAST_AVAILABLE_PASS, pass_names[LAST_AVAILABLE_PASS],
-			LAST_AVAILABLE_PASS);
+	if (s->last_pass > last_available_pass(s)) {
+		fprintf(stderr, "stap: pass %d (%s) for the %s runtime is not "
+			"available yet in this version; the last pass it can run "
+			"is %d (%s): use -p%d, or --runtime=user\n",
+			s->last_pass, pass_names[s->last_pass], s->runtime,
+			last_available_pass(s),
+			pass_names[last_available_pass(s)], last_available_pass(s));
 		exit(1);
 	}
-	if (later_pass && s->verbose)
+	if (later_pass > last_available_pass(s) && s->verbose)
 		not_yet(later_opt, later_pass);
 }
 
@@ -383,6 +399,266 @@ static void report_pass(int pass, const char *what, const struct timespec *t0)
 		elapsed_ms(t0));
 }
 
+/* Where the runtime and tapset directories are: the environment
+ * (SYSTEMTAP_RUNTIME, SYSTEMTAP_TAPSET, as in SystemTap), then beside the
+ * binary in a build tree, then the installed data directory. */
+static const char *data_dir(struct session *s, const char *env, const char *sub,
+			    const char *probe_file)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	const char *v = getenv(env);
+	ssize_t n;
+
+	if (v && *v)
+		return v;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/../%s/%s", exe, sub, probe_file);
+			if (access(path, R_OK) == 0)
+				return arena_printf(&s->arena, "%s/../%s", exe, sub);
+		}
+	}
+	return arena_printf(&s->arena, "%s/%s", PKGDATADIR, sub);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The .stp files of one directory, sorted, appended to files (a file whose
+ * name is already there is replaced: architecture and runtime directories
+ * shadow the generic one). */
+static void list_tapsets(struct session *s, const char *dir, struct ptrvec *files)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct ptrvec found = { 0 };
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 4 && !strcmp(de->d_name + len - 4, ".stp"))
+			pv_push(&s->arena, &found,
+				arena_printf(&s->arena, "%s/%s", dir, de->d_name));
+	}
+	closedir(d);
+	qsort(found.v, (size_t)found.n, sizeof(void *), cmp_str);
+	for (int i = 0; i < found.n; i++) {
+		const char *base = strrchr(found.v[i], '/') + 1;
+		int j;
+
+		for (j = 0; j < files->n; j++)
+			if (!strcmp(strrchr(files->v[j], '/') + 1, base))
+				break;
+		if (j < files->n)
+			files->v[j] = found.v[i];
+		else
+			pv_push(&s->arena, files, found.v[i]);
+	}
+}
+
+/* Parses the tapset library: every file is parsed (pass 2 keeps only the
+ * ones the script uses).  Returns the number of errors. */
+static int load_library(struct session *s, const struct parse_opts *po,
+			struct ptrvec *scripts)
+{
+	const char *base = data_dir(s, "SYSTEMTAP_TAPSET", "tapset", "README");
+	const char *rt = strcmp(s->runtime, "user") ? "linux" : "user";
+	struct ptrvec files = { 0 };
+	struct parse_opts lo = *po;
+	int errors = 0;
+
+	lo.library = 1;
+	list_tapsets(s, base, &files);
+	list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, rt), &files);
+	list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, s->arch), &files);
+	for (int i = 0; i < s->include_dirs.n; i++)
+		list_tapsets(s, s->include_dirs.v[i], &files);
+	for (int i = 0; i < files.n; i++) {
+		struct srcfile *f = arena_alloc(&s->arena, sizeof(*f));
+		size_t len;
+		char *text = read_file(files.v[i], &len);
+		int n;
+
+		if (!text) {
+			fprintf(stderr, "stap: cannot read tapset '%s': %s\n",
+				(char *)files.v[i], strerror(errno));
+			errors++;
+			continue;
+		}
+		f->name = files.v[i];
+		f->buf = arena_strndup(&s->arena, text, len);
+		f->len = len;
+		free(text);
+		pv_push(&s->arena, scripts, parse_file(&s->arena, f, &lo, &n));
+		errors += n;
+	}
+	return errors;
+}
+
+/* Pass 4 for the user runtime: the system C compiler. */
+static int build_user(struct session *s, const char *dir, const char *csrc,
+		      const char *exe)
+{
+	const char *cc = getenv("STAP_CC") ? getenv("STAP_CC") : "cc";
+	const char *rt = data_dir(s, "SYSTEMTAP_RUNTIME", "runtime", "stp_runtime.h");
+	pid_t pid;
+	int status;
+
+	(void)dir;
+	if (s->verbose > 1)
+		fprintf(stderr, "Running %s -std=gnu11 -O2 -w -I %s -o %s %s\n", cc,
+			rt, exe, csrc);
+	pid = fork();
+	if (pid == 0) {
+		execlp(cc, cc, "-std=gnu11", "-O2", "-w",
+		       arena_printf(&s->arena, "-I%s", rt), "-o", exe, csrc,
+		       (char *)NULL);
+		fprintf(stderr, "stap: cannot run %s: %s\n", cc, strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Pass 5 for the user runtime: run it; its exit status is ours. */
+static int run_user(struct session *s, const char *exe)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (s->output_file && !freopen(s->output_file, "w", stdout)) {
+			fprintf(stderr, "stap: cannot open '%s': %s\n",
+				s->output_file, strerror(errno));
+			_exit(1);
+		}
+		execl(exe, exe, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		return 1;
+	/* Ctrl-C reaches the child too; it runs the end probes. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 1;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Passes 2 to 5. */
+static int later_passes(struct session *s, struct script *script,
+			const struct parse_opts *po, const struct srcfile *file,
+			const struct timespec *t0)
+{
+	struct ptrvec library = { 0 };
+	struct program prog;
+	char dir[] = "/tmp/stapXXXXXX";
+	const char *csrc, *exe;
+	FILE *f;
+	int rc = 0;
+
+	if (load_library(s, po, &library)) {
+		fprintf(stderr, "Pass 2: analysis failed (tapset library).  "
+			"[man error::pass2]\n");
+		return 1;
+	}
+	if (elaborate(s, script, &library, &prog)) {
+		fprintf(stderr, "Pass 2: analysis failed.  [man error::pass2]\n");
+		return 1;
+	}
+	if (s->verbose)
+		report_pass(PASS_ELABORATE, arena_printf(&s->arena,
+			"analyzed script: %d probe%s, %d function%s, %d embed%s, "
+			"%d global%s, pulled in %d library script%s",
+			prog.probes.n, prog.probes.n == 1 ? "" : "s",
+			prog.funcs.n, prog.funcs.n == 1 ? "" : "s",
+			prog.embedded.n, prog.embedded.n == 1 ? "" : "s",
+			prog.globals.n, prog.globals.n == 1 ? "" : "s",
+			prog.nlibrary, prog.nlibrary == 1 ? "" : "s"), t0);
+	if (s->last_pass == PASS_ELABORATE) {
+		print_program(stdout, &prog);
+		return 0;
+	}
+	if (s->last_pass == PASS_TRANSLATE) {
+		translate(s, &prog, file->name, stdout);
+		return 0;
+	}
+	if (!mkdtemp(dir)) {
+		perror("stap: mkdtemp");
+		return 1;
+	}
+	csrc = arena_printf(&s->arena, "%s/%s.c", dir,
+			    s->module_name ? s->module_name : "stap_script");
+	exe = arena_printf(&s->arena, "%s/%s", dir,
+			   s->module_name ? s->module_name : "stap_script");
+	f = fopen(csrc, "w");
+	if (!f) {
+		perror("stap: writing the generated C");
+		remove_dir(dir);
+		return 1;
+	}
+	translate(s, &prog, file->name, f);
+	fclose(f);
+	if (s->verbose)
+		report_pass(PASS_TRANSLATE, arena_printf(&s->arena,
+			"translated to C into \"%s\"", csrc), t0);
+	if (build_user(s, dir, csrc, exe)) {
+		fprintf(stderr, "Pass 4: compilation failed.  [man error::pass4]\n");
+		rc = 1;
+		goto done;
+	}
+	if (s->verbose)
+		report_pass(PASS_BUILD, arena_printf(&s->arena,
+			"compiled C into \"%s\"", exe), t0);
+	if (s->last_pass == PASS_BUILD) {
+		printf("%s\n", exe);
+		s->keep_tmpdir = true;
+		goto done;
+	}
+	rc = run_user(s, exe);
+	if (s->verbose)
+		report_pass(PASS_RUN, "run completed", t0);
+done:
+	if (s->keep_tmpdir)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
+	else
+		remove_dir(dir);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct session s;
@@ -447,6 +723,8 @@ int main(int argc, char **argv)
 			if (s.verbose)
 				printf("# file %s\n", file.name);
 			print_script(stdout, script);
+		} else {
+			nerrors = later_passes(&s, script, &po, &file, &t0);
 		}
 	}
 	kconfig_free(&kc);

@@ -9,10 +9,6 @@
 /* The passes, as stap -p numbers them. */
 enum pass { PASS_PARSE = 1, PASS_ELABORATE, PASS_TRANSLATE, PASS_BUILD, PASS_RUN };
 
-/* The last pass this build of stap can run; options and -p values past it
- * are reported as not available yet. */
-#define LAST_AVAILABLE_PASS PASS_PARSE
-
 struct session {
 	int last_pass;			/* -p, default PASS_RUN */
 	int verbose;			/* -v count */

@@ -1,0 +1,166 @@
+/* probes.c - the table of probe-point providers.
+ *
+ * begin, end, error and never run in every runtime; timer.* runs in both
+ * (hrtimers in the kernel, an event loop in user space).  The kernel's
+ * providers are recognised here so that they get a clear message until the
+ * kernel backend provides them. */
+#include <string.h>
+
+#include "probes.h"
+
+static const struct pp_comp *comp(const struct probe_point *pp, int i)
+{
+	return i < pp->comps.n ? pp->comps.v[i] : NULL;
+}
+
+static bool is(const struct pp_comp *c, const char *name)
+{
+	return c && !strcmp(c->name, name);
+}
+
+/* The numeric argument of a component, or false. */
+static bool num_arg(const struct pp_comp *c, int64_t *v)
+{
+	if (!c || !c->arg || c->arg->kind != E_NUM)
+		return false;
+	*v = c->arg->num;
+	return true;
+}
+
+static enum match_result match_session(const struct probe_point *pp,
+				       struct probe_target *t, const char **msg)
+{
+	static const struct { const char *name; enum provider kind; } kinds[] = {
+		{ "begin", PROV_BEGIN }, { "end", PROV_END },
+		{ "error", PROV_ERROR }, { "never", PROV_NEVER },
+	};
+	const struct pp_comp *c = comp(pp, 0);
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!is(c, kinds[i].name))
+			continue;
+		if (pp->comps.n != 1) {
+			*msg = "nothing may follow this probe point";
+			return MATCH_ERROR;
+		}
+		t->kind = kinds[i].kind;
+		if (c->arg && (kinds[i].kind == PROV_NEVER ||
+			       !num_arg(c, &t->priority))) {
+			*msg = "the argument must be a number (a priority)";
+			return MATCH_ERROR;
+		}
+		return MATCH_OK;
+	}
+	return MATCH_NONE;
+}
+
+static enum match_result match_timer(const struct probe_point *pp,
+				     struct probe_target *t, const char **msg)
+{
+	static const struct { const char *unit; int64_t ns; } units[] = {
+		{ "s", 1000000000 }, { "sec", 1000000000 },
+		{ "ms", 1000000 }, { "msec", 1000000 },
+		{ "us", 1000 }, { "usec", 1000 },
+		{ "ns", 1 }, { "nsec", 1 },
+		{ "jiffies", 0 }, { "hz", -1 },
+	};
+	const struct pp_comp *c = comp(pp, 1), *r = comp(pp, 2);
+	int64_t n, m = 0;
+
+	if (!is(comp(pp, 0), "timer"))
+		return MATCH_NONE;
+	if (is(c, "profile")) {
+		*msg = "timer.profile needs the kernel backend";
+		return MATCH_UNAVAILABLE;
+	}
+	for (size_t i = 0; c && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(c->name, units[i].unit))
+			continue;
+		if (!num_arg(c, &n) || n <= 0) {
+			*msg = "a timer needs a positive number argument";
+			return MATCH_ERROR;
+		}
+		if (r && (!is(r, "randomize") || !num_arg(r, &m) || m < 0 ||
+			  pp->comps.n > 3)) {
+			*msg = "only .randomize(N) may follow a timer";
+			return MATCH_ERROR;
+		}
+		t->kind = PROV_TIMER;
+		if (units[i].ns == 0) {
+			t->jiffies = true;
+			t->period_ns = n;
+			t->randomize_ns = m;
+		} else if (units[i].ns < 0) {
+			if (n > 1000000000) {
+				*msg = "timer.hz is at most 1000000000";
+				return MATCH_ERROR;
+			}
+			t->period_ns = 1000000000 / n;
+			t->randomize_ns = m ? 1000000000 / m : 0;
+		} else {
+			t->period_ns = n * units[i].ns;
+			t->randomize_ns = m * units[i].ns;
+		}
+		if (t->randomize_ns >= t->period_ns && m) {
+			*msg = "the randomization must be smaller than the period";
+			return MATCH_ERROR;
+		}
+		return MATCH_OK;
+	}
+	*msg = "unknown timer unit: use s, ms, us, ns, hz, jiffies or profile";
+	return MATCH_ERROR;
+}
+
+/* Families the kernel backend provides. */
+static const char *const kernel_families[] = {
+	"kernel", "kprobe", "module", "process", "perf", "procfs",
+	"netfilter", "hrtimer", "input", "java", "python2", "python3", NULL,
+};
+
+enum match_result match_provider(struct arena *a, const struct probe_point *pp,
+				 const char *runtime, struct probe_target *out,
+				 const char **msg)
+{
+	enum match_result r;
+
+	memset(out, 0, sizeof(*out));
+	out->pp = probe_point_text(a, pp);
+	r = match_session(pp, out, msg);
+	if (r == MATCH_NONE)
+		r = match_timer(pp, out, msg);
+	if (r == MATCH_NONE) {
+		const struct pp_comp *c = comp(pp, 0);
+
+		for (int i = 0; c && kernel_families[i]; i++)
+			if (!strcmp(c->name, kernel_families[i])) {
+				*msg = "needs the kernel backend";
+				return MATCH_UNAVAILABLE;
+			}
+	}
+	if (r == MATCH_UNAVAILABLE || r == MATCH_OK) {
+		if (r == MATCH_UNAVAILABLE && !strcmp(runtime, "kernel"))
+			*msg = "needs the kernel backend, which is not available "
+			       "yet in this version";
+	}
+	return r;
+}
+
+const char *probe_point_text(struct arena *a, const struct probe_point *pp)
+{
+	struct strbuf sb;
+	char *r;
+
+	sb_init(&sb);
+	for (int i = 0; i < pp->comps.n; i++) {
+		const struct pp_comp *c = pp->comps.v[i];
+
+		sb_printf(&sb, "%s%s", i ? "." : "", c->name);
+		if (c->arg && c->arg->kind == E_NUM)
+			sb_printf(&sb, "(%lld)", (long long)c->arg->num);
+		else if (c->arg)
+			sb_printf(&sb, "(\"%s\")", c->arg->str);
+	}
+	r = arena_strdup(a, sb_cstr(&sb));
+	sb_free(&sb);
+	return r;
+}

@@ -1,0 +1,25 @@
+/* probes.h - probe-point providers: what a probe point may name.
+ *
+ * Each provider matches a probe point's components and fills in a
+ * probe_target; pass 3 turns targets into registrations.  Adding a kind of
+ * probe means one entry in probes.c and its runtime part. */
+#ifndef STAP_PROBES_H
+#define STAP_PROBES_H
+
+#include "sema.h"
+
+enum match_result {
+	MATCH_NONE,		/* not this provider's: try aliases, then fail */
+	MATCH_OK,
+	MATCH_ERROR,		/* this provider's, but malformed: *msg says why */
+	MATCH_UNAVAILABLE,	/* valid, but not in this runtime: *msg says why */
+};
+
+enum match_result match_provider(struct arena *a, const struct probe_point *pp,
+				 const char *runtime, struct probe_target *out,
+				 const char **msg);
+
+/* Canonical text of a probe point, as pp() returns it. */
+const char *probe_point_text(struct arena *a, const struct probe_point *pp);
+
+#endif

@@ -1,0 +1,88 @@
+/* sema.h - pass 2 (elaboration) output: the resolved program that pass 3
+ * translates.  Symbols are resolved, aliases expanded, probe points matched
+ * to providers, every expression typed, unused code dropped. */
+#ifndef STAP_SEMA_H
+#define STAP_SEMA_H
+
+#include <stdio.h>
+
+#include "ast.h"
+#include "session.h"
+
+#define MAX_INDICES 9
+
+enum sym_kind { SYM_LOCAL, SYM_GLOBAL, SYM_PARAM };
+
+struct symbol {
+	const char *name;
+	enum sym_kind kind;
+	enum val_type type;		/* value (element) type */
+	int nkeys;			/* -1 not yet known, 0 scalar, >0 array */
+	enum val_type keys[MAX_INDICES];
+	struct srcloc loc;		/* declaration or first use */
+	struct srcloc type_loc;		/* where the type was first inferred */
+	const struct decl *decl;	/* globals */
+	int id;				/* C name suffix */
+	bool read, written, used;
+	/* statistics: the histogram its @hist_* uses ask for */
+	enum op hist;			/* OP_NONE, OP_HIST_LINEAR, OP_HIST_LOG */
+	int64_t hist_args[3];
+};
+
+struct func {
+	const struct decl *decl;
+	const char *name;
+	struct ptrvec params;		/* struct symbol * */
+	struct ptrvec locals;		/* struct symbol * */
+	enum val_type ret;
+	struct srcloc ret_loc;
+	struct stmt *body;
+	bool used, library;
+	int id;
+};
+
+/* The providers pass 2 matches probe points against. */
+enum provider {
+	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER,
+};
+
+struct probe_target {
+	enum provider kind;
+	const char *pp;			/* canonical text, what pp() returns */
+	int64_t priority;
+	int64_t period_ns, randomize_ns;
+	bool jiffies;
+};
+
+struct rprobe {
+	struct ptrvec targets;		/* struct probe_target * */
+	struct stmt *body;
+	struct expr *cond;		/* if (cond), NULL if none */
+	struct ptrvec locals;		/* struct symbol * */
+	struct srcloc loc;
+	int id;
+};
+
+struct program {
+	struct ptrvec probes;		/* struct rprobe * */
+	struct ptrvec funcs;		/* struct func *, used ones */
+	struct ptrvec globals;		/* struct symbol *, used ones */
+	struct ptrvec embedded;		/* const struct decl *, top-level %{ %} */
+	int nlibrary;			/* library files pulled in */
+};
+
+/* printf/print family, handled by the translator itself. */
+bool builtin_function(const char *name);
+/* The argument types a printf format asks for; -1 and *bad on an invalid
+ * conversion. */
+int format_arg_types(const char *fmt, enum val_type *types, int max,
+		     const char **bad);
+const char *type_name(enum val_type t);
+
+/* Runs pass 2 over the user script and the library scripts.  Reports
+ * errors on stderr and returns their count. */
+int elaborate(struct session *s, struct script *user, struct ptrvec *library,
+	      struct program *out);
+void print_program(FILE *out, const struct program *p);
+
+#endif

@@ -1,0 +1,1132 @@
+/* translate.c - pass 3: the elaborated program as one C file.
+ *
+ * Locals, parameters and temporaries live in per-function frame structs,
+ * one frame per nesting level in the context (so recursion and the kernel's
+ * small stacks are both fine).  Expressions that have side effects or can
+ * fail are hoisted into statements in a temporary, in left-to-right order;
+ * pure arithmetic stays inline.  After anything that can fail, control goes
+ * to the current error label: the handler's exit, or a catch block. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "sema.h"
+#include "translate.h"
+
+#define MAX_ARRAYS 1024
+
+struct frame_info {
+	int nlong, nstr, nres;
+	int narrays;			/* key and printf argument arrays */
+	int array_len[MAX_ARRAYS];
+	bool array_args[MAX_ARRAYS];
+};
+
+struct gen {
+	struct arena *a;
+	const struct session *s;
+	const struct program *p;
+	struct strbuf *out;
+	const char *frame;		/* "p3" or "f1" */
+	struct frame_info *fi;
+	const char *err_label;
+	int label;
+	const struct func *fn;
+};
+
+static void emit(struct gen *G, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void emit(struct gen *G, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vprintf(G->out, fmt, ap);
+	va_end(ap);
+}
+
+static const char *fmt(struct gen *G, const char *f, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *fmt(struct gen *G, const char *f, ...)
+{
+	va_list ap;
+	struct strbuf sb;
+	char *r;
+
+	sb_init(&sb);
+	va_start(ap, f);
+	sb_vprintf(&sb, f, ap);
+	va_end(ap);
+	r = arena_strdup(G->a, sb_cstr(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+static const char *new_long(struct gen *G)
+{
+	return fmt(G, "l->t[%d]", G->fi->nlong++);
+}
+
+static const char *new_str(struct gen *G)
+{
+	return fmt(G, "l->sbuf[%d]", G->fi->nstr++);
+}
+
+/* A key array (union stp_key) or printf argument array of n elements. */
+static const char *new_array(struct gen *G, int n, bool args)
+{
+	struct frame_info *fi = G->fi;
+	int i = fi->narrays < MAX_ARRAYS ? fi->narrays++ : MAX_ARRAYS - 1;
+
+	fi->array_len[i] = n > fi->array_len[i] ? n : fi->array_len[i];
+	fi->array_args[i] = args;
+	return fmt(G, "l->%c%d", args ? 'a' : 'k', i);
+}
+
+/* A C string literal for a message (script names are plain text). */
+static const char *c_string(struct gen *G, const char *s)
+{
+	struct strbuf sb;
+	char *r;
+
+	sb_init(&sb);
+	sb_putc(&sb, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_putc(&sb, '\\');
+		if (*s == '\n') {
+			sb_puts(&sb, "\\n");
+			continue;
+		}
+		sb_putc(&sb, *s);
+	}
+	sb_putc(&sb, '"');
+	r = arena_strdup(G->a, sb_cstr(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+static void line_directive(struct gen *G, struct srcloc loc)
+{
+	if (loc.file && loc.line > 0)
+		emit(G, "#line %d %s\n", loc.line, c_string(G, loc.file->name));
+}
+
+/* Records what a runtime error will be reported "near". */
+static void near(struct gen *G, const struct expr *e, const char *what)
+{
+	emit(G, "\tc->last_stmt = %s;\n",
+	     c_string(G, fmt(G, "%s at %s:%d:%d", what,
+			     e->loc.file ? e->loc.file->name : "<input>",
+			     e->loc.line, e->loc.col)));
+}
+
+static void check_error(struct gen *G)
+{
+	emit(G, "\tif (c->error)\n\t\tgoto %s;\n", G->err_label);
+}
+
+static const char *sym_ref(struct gen *G, const struct symbol *s)
+{
+	switch (s->kind) {
+	case SYM_GLOBAL:
+		return fmt(G, "g_%s", s->name);
+	case SYM_PARAM:
+		return fmt(G, "l->p_%s", s->name);
+	default:
+		return fmt(G, "l->l_%s", s->name);
+	}
+}
+
+static const char *gen_expr(struct gen *G, struct expr *e);
+
+static enum val_type etype(const struct expr *e)
+{
+	return (enum val_type)e->type;
+}
+
+/* Keys of a map access, evaluated in order into a key array. */
+static const char *gen_keys(struct gen *G, const struct ptrvec *args,
+			    unsigned *mask)
+{
+	const char *vals[MAX_INDICES];
+	const char *k = new_array(G, args->n ? args->n : 1, false);
+
+	*mask = 0;
+	for (int i = 0; i < args->n && i < MAX_INDICES; i++) {
+		struct expr *a = args->v[i];
+
+		vals[i] = a->kind == E_STAR ? NULL : gen_expr(G, a);
+		if (!vals[i])
+			*mask |= 1u << i;
+	}
+	for (int i = 0; i < args->n && i < MAX_INDICES; i++) {
+		struct expr *a = args->v[i];
+
+		if (!vals[i])
+			continue;
+		if (etype(a) == T_STRING)
+			emit(G, "\t%s[%d].s = %s;\n", k, i, vals[i]);
+		else
+			emit(G, "\t%s[%d].n = %s;\n", k, i, vals[i]);
+	}
+	return k;
+}
+
+static const char *hoist_long(struct gen *G, const char *expr)
+{
+	const char *t = new_long(G);
+
+	emit(G, "\t%s = %s;\n", t, expr);
+	return t;
+}
+
+static void overflow_check(struct gen *G, const char *call, const struct expr *e)
+{
+	near(G, e, fmt(G, "identifier '%s'", e->name));
+	emit(G, "\tif (%s)\n\t\tstp_error(c, \"Array overflow, check "
+	     "MAXMAPENTRIES\");\n", call);
+	check_error(G);
+}
+
+/* Stores value v (a C expression of e's type) into the lvalue e. */
+static void gen_store(struct gen *G, struct expr *lv, const char *v)
+{
+	struct symbol *s = lv->sym;
+
+	if (lv->kind == E_INDEX) {
+		unsigned mask;
+		const char *k = gen_keys(G, &lv->args, &mask);
+
+		overflow_check(G, fmt(G, "stp_map_set_%s(g_%s, %s, %s)",
+				      s->type == T_STRING ? "str" : "long",
+				      s->name, k, v), lv);
+		return;
+	}
+	if (s->type == T_STRING)
+		emit(G, "\tstp_strlcpy(%s, %s);\n", sym_ref(G, s), v);
+	else
+		emit(G, "\t%s = %s;\n", sym_ref(G, s), v);
+}
+
+/* Reads an lvalue into a temporary (maps) or names it (scalars). */
+static const char *gen_load(struct gen *G, struct expr *lv)
+{
+	struct symbol *s = lv->sym;
+
+	if (lv->kind == E_INDEX) {
+		unsigned mask;
+		const char *k = gen_keys(G, &lv->args, &mask);
+
+		if (s->type == T_STRING) {
+			const char *t = new_str(G);
+
+			emit(G, "\tstp_map_get_str(g_%s, %s, %s);\n", s->name, k, t);
+			return t;
+		}
+		return hoist_long(G, fmt(G, "stp_map_get_long(g_%s, %s)", s->name, k));
+	}
+	return sym_ref(G, s);
+}
+
+static const char *gen_assign(struct gen *G, struct expr *e)
+{
+	struct expr *lv = e->a;
+	struct symbol *s = lv->sym;
+	const char *r, *cur, *v;
+
+	if (e->op == OP_ASSIGN) {
+		r = gen_expr(G, e->b);
+		if (s->type == T_STRING) {
+			/* Copy first: the store may reuse the buffer. */
+			const char *t = new_str(G);
+
+			emit(G, "\tstp_strlcpy(%s, %s);\n", t, r);
+			r = t;
+		} else {
+			r = hoist_long(G, r);
+		}
+		gen_store(G, lv, r);
+		return r;
+	}
+	if (e->op == OP_CONCAT_ASSIGN) {
+		const char *t = new_str(G);
+
+		r = gen_expr(G, e->b);
+		cur = gen_load(G, lv);
+		emit(G, "\tstp_strlcpy(%s, %s);\n\tstp_strlcat(%s, %s);\n", t, cur,
+		     t, r);
+		gen_store(G, lv, t);
+		return t;
+	}
+	r = hoist_long(G, gen_expr(G, e->b));
+	cur = gen_load(G, lv);
+	switch (e->op) {
+	case OP_DIV_ASSIGN: case OP_MOD_ASSIGN:
+		near(G, e, fmt(G, "operator '%s'", op_str(e->op)));
+		v = new_long(G);
+		emit(G, "\t%s = stp_%s(c, %s, %s);\n", v,
+		     e->op == OP_DIV_ASSIGN ? "div" : "mod", cur, r);
+		check_error(G);
+		break;
+	case OP_SHL_ASSIGN: case OP_SHR_ASSIGN:
+		v = hoist_long(G, fmt(G, "stp_%s(%s, %s)",
+				      e->op == OP_SHL_ASSIGN ? "shl" : "shr", cur, r));
+		break;
+	default: {
+		static const struct { enum op op; const char *c; } ops[] = {
+			{ OP_ADD_ASSIGN, "+" }, { OP_SUB_ASSIGN, "-" },
+			{ OP_MUL_ASSIGN, "*" }, { OP_AND_ASSIGN, "&" },
+			{ OP_XOR_ASSIGN, "^" }, { OP_OR_ASSIGN, "|" },
+		};
+		const char *c = "+";
+
+		for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+			if (ops[i].op == e->op)
+				c = ops[i].c;
+		/* Wrapping arithmetic without undefined behaviour. */
+		v = hoist_long(G, fmt(G, "(int64_t)((uint64_t)%s %s (uint64_t)%s)",
+				      cur, c, r));
+		break;
+	}
+	}
+	gen_store(G, lv, v);
+	return v;
+}
+
+static const char *gen_incdec(struct gen *G, struct expr *e)
+{
+	struct expr *lv = e->a;
+	const char *cur = gen_load(G, lv), *old = new_long(G), *nv = new_long(G);
+
+	emit(G, "\t%s = %s;\n\t%s = (int64_t)((uint64_t)%s %c 1);\n", old, cur,
+	     nv, old, e->op == OP_INC ? '+' : '-');
+	gen_store(G, lv, nv);
+	return e->kind == E_POSTFIX ? old : nv;
+}
+
+/* Short-circuit and the ternary: code for the second operand only runs
+ * when needed, so it is generated into its own buffer first. */
+static const char *gen_logical(struct gen *G, struct expr *e)
+{
+	const char *a = gen_expr(G, e->a), *t = new_long(G), *b;
+	struct strbuf side, *saved = G->out;
+
+	sb_init(&side);
+	G->out = &side;
+	b = gen_expr(G, e->b);
+	G->out = saved;
+	if (!side.len) {
+		sb_free(&side);
+		return fmt(G, "(%s %s %s)", a, e->op == OP_LAND ? "&&" : "||", b);
+	}
+	emit(G, "\t%s = %s(%s);\n\tif (%s) {\n", t,
+	     e->op == OP_LAND ? "!!" : "!!", a,
+	     e->op == OP_LAND ? t : fmt(G, "!%s", t));
+	sb_put(G->out, side.buf, side.len);
+	emit(G, "\t%s = !!(%s);\n\t}\n", t, b);
+	sb_free(&side);
+	return t;
+}
+
+static const char *gen_ternary(struct gen *G, struct expr *e)
+{
+	const char *cond = gen_expr(G, e->a);
+	bool str = etype(e) == T_STRING;
+	const char *t = str ? new_str(G) : new_long(G), *v;
+
+	emit(G, "\tif (%s) {\n", cond);
+	v = gen_expr(G, e->b);
+	emit(G, str ? "\tstp_strlcpy(%s, %s);\n" : "\t%s = %s;\n", t, v);
+	emit(G, "\t} else {\n");
+	v = gen_expr(G, e->c);
+	emit(G, str ? "\tstp_strlcpy(%s, %s);\n" : "\t%s = %s;\n", t, v);
+	emit(G, "\t}\n");
+	return t;
+}
+
+static const char *binop_c(enum op op)
+{
+	switch (op) {
+	case OP_BAND: return "&";
+	case OP_BOR: return "|";
+	case OP_BXOR: return "^";
+	case OP_EQ: return "==";
+	case OP_NE: return "!=";
+	case OP_LT: return "<";
+	case OP_GT: return ">";
+	case OP_LE: return "<=";
+	case OP_GE: return ">=";
+	case OP_ADD: return "+";
+	case OP_SUB: return "-";
+	default: return "*";
+	}
+}
+
+static const char *gen_binary(struct gen *G, struct expr *e)
+{
+	const char *a, *b, *t;
+
+	if (e->op == OP_LAND || e->op == OP_LOR)
+		return gen_logical(G, e);
+	a = gen_expr(G, e->a);
+	/* Keep left-to-right order when the right side has effects. */
+	if (e->b->kind == E_CALL || e->b->kind == E_ASSIGN ||
+	    e->b->kind == E_POSTFIX || e->b->kind == E_UNARY)
+		a = etype(e->a) == T_STRING ? a : hoist_long(G, a);
+	b = gen_expr(G, e->b);
+	switch (e->op) {
+	case OP_CONCAT:
+		t = new_str(G);
+		emit(G, "\tstp_strlcpy(%s, %s);\n\tstp_strlcat(%s, %s);\n", t, a,
+		     t, b);
+		return t;
+	case OP_MATCH: case OP_NMATCH:
+		near(G, e, fmt(G, "operator '%s'", op_str(e->op)));
+		t = new_long(G);
+		emit(G, "\t%s = stp_regex_match(c, %s, %s);\n", t,
+		     c_string(G, e->b->str), a);
+		check_error(G);
+		return e->op == OP_MATCH ? t : fmt(G, "(!%s)", t);
+	case OP_DIV: case OP_MOD:
+		near(G, e, fmt(G, "operator '%s'", op_str(e->op)));
+		t = new_long(G);
+		emit(G, "\t%s = stp_%s(c, %s, %s);\n", t,
+		     e->op == OP_DIV ? "div" : "mod", a, b);
+		check_error(G);
+		return t;
+	case OP_SHL: case OP_SHR:
+		return fmt(G, "stp_%s(%s, %s)", e->op == OP_SHL ? "shl" : "shr", a, b);
+	case OP_ADD: case OP_SUB: case OP_MUL:
+		return fmt(G, "((int64_t)((uint64_t)(%s) %s (uint64_t)(%s)))", a,
+			   binop_c(e->op), b);
+	default:
+		if (etype(e->a) == T_STRING)
+			return fmt(G, "(strcmp(%s, %s) %s 0)", a, b, binop_c(e->op));
+		return fmt(G, "((int64_t)((%s) %s (%s)))", a, binop_c(e->op), b);
+	}
+}
+
+static const char *stat_source(struct gen *G, struct expr *v, const char *res,
+			       int shift)
+{
+	struct symbol *s = v->sym;
+
+	if (v->kind == E_INDEX) {
+		unsigned mask;
+		const char *k = gen_keys(G, &v->args, &mask);
+
+		emit(G, "\tstp_map_get_stat(g_%s, %s, &%s, %d);\n", s->name, k, res,
+		     shift);
+	} else {
+		emit(G, "\tstp_stat_get(g_%s, &%s, %d);\n", s->name, res, shift);
+	}
+	return res;
+}
+
+static const char *new_result(struct gen *G)
+{
+	return fmt(G, "l->r%d", G->fi->nres++);
+}
+
+static const char *gen_statop(struct gen *G, struct expr *e)
+{
+	const char *r = new_result(G);
+	static const char *const fields[] = {
+		[OP_COUNT] = "count", [OP_SUM] = "sum", [OP_MIN] = "min",
+		[OP_MAX] = "max", [OP_AVG] = "avg", [OP_VARIANCE] = "variance",
+	};
+
+	stat_source(G, e->a, r, e->b ? (int)e->b->num : 0);
+	if (e->op != OP_COUNT && e->op != OP_SUM) {
+		near(G, e, fmt(G, "operator '%s'", op_str(e->op)));
+		emit(G, "\tif (%s.count == 0)\n\t\tstp_error(c, \"empty aggregate\");\n",
+		     r);
+		check_error(G);
+	}
+	return hoist_long(G, fmt(G, "%s.%s", r, fields[e->op]));
+}
+
+static const char *hist_spec(struct gen *G, const struct symbol *s)
+{
+	return fmt(G, "hist_%s", s->name);
+}
+
+static const char *gen_call(struct gen *G, struct expr *e);
+
+static const char *gen_expr(struct gen *G, struct expr *e)
+{
+	switch (e->kind) {
+	case E_NUM:
+		if (e->num == INT64_MIN)
+			return "INT64_MIN";
+		return fmt(G, "((int64_t)%" PRId64 "LL)", e->num);
+	case E_STR:
+		return fmt(G, "\"%s\"", e->str);
+	case E_SYM:
+		return gen_load(G, e);
+	case E_INDEX:
+		return gen_load(G, e);
+	case E_EMBEDDED:
+		if (etype(e) == T_STRING)
+			return fmt(G, "((const char *)(%s))", e->str);
+		return fmt(G, "((int64_t)(%s))", e->str);
+	case E_UNARY:
+		if (e->op == OP_INC || e->op == OP_DEC)
+			return gen_incdec(G, e);
+		{
+			const char *a = gen_expr(G, e->a);
+
+			switch (e->op) {
+			case OP_NOT: return fmt(G, "((int64_t)!(%s))", a);
+			case OP_BNOT: return fmt(G, "(~(%s))", a);
+			case OP_NEG: return fmt(G, "((int64_t)(0 - (uint64_t)(%s)))", a);
+			default: return a;
+			}
+		}
+	case E_POSTFIX:
+		return gen_incdec(G, e);
+	case E_BINARY:
+		return gen_binary(G, e);
+	case E_TERNARY:
+		return gen_ternary(G, e);
+	case E_ASSIGN:
+		return gen_assign(G, e);
+	case E_STATS_ADD: {
+		struct expr *lv = e->a;
+		const char *v = hoist_long(G, gen_expr(G, e->b));
+
+		if (lv->kind == E_INDEX) {
+			unsigned mask;
+			const char *k = gen_keys(G, &lv->args, &mask);
+
+			overflow_check(G, fmt(G, "stp_map_add_stat(g_%s, %s, %s)",
+					      lv->name, k, v), lv);
+		} else {
+			emit(G, "\tstp_stat_add(g_%s, %s);\n", lv->name, v);
+		}
+		return v;
+	}
+	case E_IN: {
+		unsigned mask;
+		const char *k = gen_keys(G, &e->args, &mask);
+
+		if (!mask)
+			return hoist_long(G, fmt(G, "stp_map_exists(g_%s, %s)",
+						 e->name, k));
+		emit(G, "\t{\n\t\tstruct stp_map_iter it;\n\n"
+		     "\t\tstp_map_iter_start(&it, g_%s, 0, 0, 0, 1, %s, %uu);\n",
+		     e->name, k, mask);
+		{
+			const char *t = new_long(G);
+
+			emit(G, "\t\t%s = stp_map_iter_next(&it);\n\t}\n", t);
+			return t;
+		}
+	}
+	case E_CALL:
+		return gen_call(G, e);
+	case E_STATOP:
+		return gen_statop(G, e);
+	case E_HIST: {
+		/* @hist_*(s)[i]: the count in bucket i. */
+		const char *r = new_result(G), *i;
+
+		stat_source(G, e->a, r, 0);
+		i = hoist_long(G, gen_expr(G, e->b));
+		return fmt(G, "(%s >= 0 && %s < %s.nbuckets ? %s.buckets[%s] : 0)",
+			   i, i, r, r, i);
+	}
+	case E_DEFINED:
+		return "((int64_t)0)";
+	default:
+		return "((int64_t)0)";
+	}
+}
+
+/* print/printf/sprintf and friends: build an argument array. */
+static const char *gen_args(struct gen *G, struct expr *e, int first, int *n)
+{
+	const char *vals[64];
+	const char *arr = new_array(G, e->args.n - first > 0 ?
+				    e->args.n - first : 1, true);
+
+	*n = e->args.n - first;
+	for (int i = first; i < e->args.n && i - first < 64; i++)
+		vals[i - first] = gen_expr(G, e->args.v[i]);
+	for (int i = first; i < e->args.n && i - first < 64; i++) {
+		struct expr *a = e->args.v[i];
+
+		if (etype(a) == T_STRING)
+			emit(G, "\t%s[%d].is_str = 1;\n\t%s[%d].s = %s;\n", arr,
+			     i - first, arr, i - first, vals[i - first]);
+		else
+			emit(G, "\t%s[%d].is_str = 0;\n\t%s[%d].n = %s;\n", arr,
+			     i - first, arr, i - first, vals[i - first]);
+	}
+	return arr;
+}
+
+static const char *gen_print(struct gen *G, struct expr *e)
+{
+	const char *name = e->name;
+	bool to_str = name[0] == 's';
+	bool ln = strstr(name, "ln") != NULL;
+	bool is_printf = strstr(name, "printf") != NULL;
+	bool is_printd = strstr(name, "printd") != NULL;
+	const char *dst = to_str ? new_str(G) : NULL;
+	struct strbuf f;
+	const char *args, *format;
+	int n;
+
+	if (!is_printf && e->args.n == 1 &&
+	    ((struct expr *)e->args.v[0])->kind == E_HIST) {
+		struct expr *h = e->args.v[0];
+		const char *r = new_result(G);
+
+		stat_source(G, h->a, r, 0);
+		emit(G, "\tstp_hist_print(c, &%s, &%s);\n", r,
+		     hist_spec(G, h->a->sym));
+		return "((int64_t)0)";
+	}
+	/* Every form is a printf: build the format for the others. */
+	sb_init(&f);
+	if (is_printf) {
+		sb_puts(&f, ((struct expr *)e->args.v[0])->str);
+	} else {
+		const char *delim = is_printd ? ((struct expr *)e->args.v[0])->str : "";
+
+		for (int i = is_printd; i < e->args.n; i++) {
+			struct expr *a = e->args.v[i];
+
+			if (i > is_printd)
+				for (const char *d = delim; *d; d++)
+					sb_puts(&f, *d == '%' ? "%%" : (char[]){ *d, 0 });
+			sb_puts(&f, etype(a) == T_STRING ? "%s" : "%d");
+		}
+		if (ln)
+			sb_puts(&f, "\\n");
+	}
+	format = fmt(G, "\"%s\"", sb_cstr(&f));
+	sb_free(&f);
+	args = gen_args(G, e, is_printf || is_printd, &n);
+	if (to_str)
+		emit(G, "\tstp_format(%s, MAXSTRINGLEN, %s, %s, %d);\n", dst, format,
+		     args, n);
+	else
+		emit(G, "\tstp_printf(c, %s, %s, %d);\n", format, args, n);
+	return to_str ? dst : "((int64_t)0)";
+}
+
+static const char *gen_call(struct gen *G, struct expr *e)
+{
+	const struct func *f = e->sym;
+	const char *vals[64], *frame;
+
+	if (!f)
+		return gen_print(G, e);
+	for (int i = 0; i < e->args.n && i < 64; i++) {
+		struct expr *a = e->args.v[i];
+
+		vals[i] = gen_expr(G, a);
+		/* A later argument may call a function that reuses a
+		 * buffer: keep each argument in a temporary of our own. */
+		if (etype(a) == T_STRING) {
+			const char *t = new_str(G);
+
+			emit(G, "\tstp_strlcpy(%s, %s);\n", t, vals[i]);
+			vals[i] = t;
+		} else {
+			vals[i] = hoist_long(G, vals[i]);
+		}
+	}
+	near(G, e, fmt(G, "identifier '%s'", e->name));
+	emit(G, "\tif (c->nesting + 1 > MAXNESTING) {\n"
+	     "\t\tstp_error(c, \"MAXNESTING exceeded\");\n\t\tgoto %s;\n\t}\n",
+	     G->err_label);
+	frame = fmt(G, "(&((union stp_frame *)c->locals)[c->nesting + 1].f%d)", f->id);
+	emit(G, "\tmemset(%s, 0, sizeof(*%s));\n", frame, frame);
+	for (int i = 0; i < e->args.n && i < 64; i++) {
+		const struct symbol *p = f->params.v[i];
+
+		if (p->type == T_STRING)
+			emit(G, "\tstp_strlcpy(%s->p_%s, %s);\n", frame, p->name,
+			     vals[i]);
+		else
+			emit(G, "\t%s->p_%s = %s;\n", frame, p->name, vals[i]);
+	}
+	emit(G, "\tc->nesting++;\n\tfn_%s_%d(c);\n\tc->nesting--;\n", f->name, f->id);
+	check_error(G);
+	if (f->ret == T_STRING) {
+		const char *t = new_str(G);
+
+		emit(G, "\tstp_strlcpy(%s, %s->ret_s);\n", t, frame);
+		return t;
+	}
+	if (f->ret == T_LONG)
+		return hoist_long(G, fmt(G, "%s->ret", frame));
+	return "((int64_t)0)";
+}
+
+/* ---- statements ---- */
+
+static void gen_stmt(struct gen *G, struct stmt *st);
+
+static void count_action(struct gen *G, struct srcloc loc)
+{
+	line_directive(G, loc);
+	emit(G, "\tif (--c->actionremaining < 0) {\n"
+	     "\t\tstp_error(c, \"MAXACTION exceeded\");\n\t\tgoto %s;\n\t}\n",
+	     G->err_label);
+}
+
+static void gen_foreach(struct gen *G, struct stmt *st)
+{
+	const char *it = fmt(G, "it%d", G->label++);
+	const char *limit = st->limit ? gen_expr(G, st->limit) : "-1";
+	int sort_key = 0, dir = st->value_sort;
+	int agg = 0;
+
+	if (st->hist) {
+		const char *r = new_result(G), *i = fmt(G, "l->l_%s",
+			((struct foreach_key *)st->keys.v[0])->name);
+
+		stat_source(G, st->hist->a, r, 0);
+		emit(G, "\tfor (%s = 0; %s < %s.nbuckets; %s++) {\n", i, i, r, i);
+		gen_stmt(G, st->body);
+		emit(G, "\t}\n");
+		return;
+	}
+	for (int i = 0; i < st->keys.n; i++) {
+		struct foreach_key *k = st->keys.v[i];
+
+		if (k->sort) {
+			sort_key = i + 1;
+			dir = k->sort;
+		}
+	}
+	switch (st->sort_agg) {
+	case OP_COUNT: agg = 1; break;
+	case OP_SUM: agg = 2; break;
+	case OP_MIN: agg = 3; break;
+	case OP_MAX: agg = 4; break;
+	case OP_AVG: agg = 5; break;
+	default: agg = st->value_sort ? 1 : 0; break;
+	}
+	{
+		unsigned mask = 0;
+		const char *slice = st->has_slice ? gen_keys(G, &st->slice, &mask)
+						  : "NULL";
+		const struct symbol *arr = st->e->sym;
+
+		emit(G, "\t{\n\tstruct stp_map_iter %s;\n\n"
+		     "\tstp_map_iter_start(&%s, g_%s, %d, %d, %d, %s, %s, %uu);\n"
+		     "\twhile (stp_map_iter_next(&%s)) {\n",
+		     it, it, arr->name, sort_key, dir, agg, limit, slice, mask, it);
+		for (int i = 0; i < st->keys.n; i++) {
+			struct foreach_key *k = st->keys.v[i];
+
+			if (arr->keys[i] == T_STRING)
+				emit(G, "\tstp_strlcpy(l->l_%s, stp_map_iter_key_str(&%s, %d));\n",
+				     k->name, it, i);
+			else
+				emit(G, "\tl->l_%s = stp_map_iter_key_long(&%s, %d);\n",
+				     k->name, it, i);
+		}
+		if (st->value_var) {
+			if (arr->type == T_STRING)
+				emit(G, "\tstp_strlcpy(l->l_%s, stp_map_iter_value_str(&%s));\n",
+				     st->value_var, it);
+			else
+				emit(G, "\tl->l_%s = stp_map_iter_value_long(&%s);\n",
+				     st->value_var, it);
+		}
+		gen_stmt(G, st->body);
+		emit(G, "\t}\n\t}\n");
+	}
+}
+
+static void gen_delete(struct gen *G, struct expr *d)
+{
+	struct symbol *s = d->sym;
+
+	if (d->kind == E_INDEX) {
+		unsigned mask;
+		const char *k = gen_keys(G, &d->args, &mask);
+
+		if (mask)
+			emit(G, "\tstp_map_delete_slice(g_%s, %s, %uu);\n", s->name, k,
+			     mask);
+		else
+			emit(G, "\tstp_map_delete(g_%s, %s);\n", s->name, k);
+		return;
+	}
+	if (s->nkeys > 0)
+		emit(G, "\tstp_map_clear(g_%s);\n", s->name);
+	else if (s->type == T_STATS)
+		emit(G, "\tstp_stat_clear(g_%s);\n", s->name);
+	else if (s->type == T_STRING)
+		emit(G, "\t%s[0] = '\\0';\n", sym_ref(G, s));
+	else
+		emit(G, "\t%s = 0;\n", sym_ref(G, s));
+}
+
+static void gen_stmt(struct gen *G, struct stmt *st)
+{
+	if (!st)
+		return;
+	if (st->kind != S_BLOCK)
+		count_action(G, st->loc);
+	switch (st->kind) {
+	case S_BLOCK:
+		for (int i = 0; i < st->stmts.n; i++)
+			gen_stmt(G, st->stmts.v[i]);
+		break;
+	case S_EXPR:
+		gen_expr(G, st->e);
+		break;
+	case S_NULL:
+		break;
+	case S_IF:
+		emit(G, "\tif (%s) {\n", gen_expr(G, st->e));
+		gen_stmt(G, st->body);
+		if (st->els) {
+			emit(G, "\t} else {\n");
+			gen_stmt(G, st->els);
+		}
+		emit(G, "\t}\n");
+		break;
+	case S_WHILE:
+		emit(G, "\twhile (1) {\n");
+		emit(G, "\tif (!(%s))\n\t\tbreak;\n", gen_expr(G, st->e));
+		gen_stmt(G, st->body);
+		emit(G, "\t}\n");
+		break;
+	case S_FOR:
+		if (st->init)
+			gen_expr(G, st->init);
+		emit(G, "\tfor (;; ({ ");
+		{
+			/* The increment runs on continue too: a statement
+			 * expression keeps its hoisted code in the loop head. */
+			struct strbuf inc, *saved = G->out;
+
+			sb_init(&inc);
+			G->out = &inc;
+			if (st->incr)
+				gen_expr(G, st->incr);
+			G->out = saved;
+			sb_put(G->out, inc.buf ? inc.buf : "", inc.len);
+			sb_free(&inc);
+		}
+		emit(G, " })) {\n");
+		if (st->e)
+			emit(G, "\tif (!(%s))\n\t\tbreak;\n", gen_expr(G, st->e));
+		gen_stmt(G, st->body);
+		emit(G, "\t}\n");
+		break;
+	case S_FOREACH:
+		gen_foreach(G, st);
+		break;
+	case S_BREAK:
+		emit(G, "\tbreak;\n");
+		break;
+	case S_CONTINUE:
+		emit(G, "\tcontinue;\n");
+		break;
+	case S_NEXT:
+		emit(G, "\tgoto out;\n");
+		break;
+	case S_RETURN:
+		if (st->e) {
+			const char *v = gen_expr(G, st->e);
+
+			if (G->fn->ret == T_STRING)
+				emit(G, "\tstp_strlcpy(l->ret_s, %s);\n", v);
+			else
+				emit(G, "\tl->ret = %s;\n", v);
+		}
+		emit(G, "\tgoto out;\n");
+		break;
+	case S_DELETE:
+		gen_delete(G, st->e);
+		break;
+	case S_TRY: {
+		const char *saved = G->err_label;
+		const char *catch_label = fmt(G, "catch%d", G->label++);
+		const char *end_label = fmt(G, "endtry%d", G->label++);
+
+		G->err_label = catch_label;
+		emit(G, "\t{\n");
+		gen_stmt(G, st->body);
+		emit(G, "\t}\n\tgoto %s;\n%s:\n", end_label, catch_label);
+		G->err_label = saved;
+		/* Only script errors are caught; MAXACTION and the like too,
+		 * as in SystemTap. */
+		if (st->catch_var)
+			emit(G, "\tstp_strlcpy(l->l_%s, c->error ? c->error : \"\");\n",
+			     st->catch_var);
+		emit(G, "\tc->error = NULL;\n");
+		gen_stmt(G, st->els);
+		emit(G, "%s:\n\t;\n", end_label);
+		break;
+	}
+	}
+	if (st->kind == S_EXPR || st->kind == S_DELETE)
+		check_error(G);
+}
+
+/* ---- frames ---- */
+
+static void frame_member(struct strbuf *out, const char *prefix,
+			 const struct symbol *s)
+{
+	if (s->type == T_STRING)
+		sb_printf(out, "\tchar %s_%s[MAXSTRINGLEN];\n", prefix, s->name);
+	else
+		sb_printf(out, "\tint64_t %s_%s;\n", prefix, s->name);
+}
+
+static void frame_struct(struct strbuf *out, const char *name,
+			 const struct ptrvec *params, const struct ptrvec *locals,
+			 const struct frame_info *fi, enum val_type ret)
+{
+	sb_printf(out, "struct %s_frame {\n", name);
+	for (int i = 0; params && i < params->n; i++)
+		frame_member(out, "p", params->v[i]);
+	for (int i = 0; i < locals->n; i++)
+		frame_member(out, "l", locals->v[i]);
+	if (ret == T_STRING)
+		sb_puts(out, "\tchar ret_s[MAXSTRINGLEN];\n");
+	else
+		sb_puts(out, "\tint64_t ret;\n");
+	if (fi->nlong)
+		sb_printf(out, "\tint64_t t[%d];\n", fi->nlong);
+	if (fi->nstr)
+		sb_printf(out, "\tchar sbuf[%d][MAXSTRINGLEN];\n", fi->nstr);
+	for (int i = 0; i < fi->narrays; i++)
+		sb_printf(out, fi->array_args[i] ? "\tstruct stp_arg a%d[%d];\n"
+			  : "\tunion stp_key k%d[%d];\n", i, fi->array_len[i]);
+	for (int i = 0; i < fi->nres; i++)
+		sb_printf(out, "\tstruct stp_stat_result r%d;\n", i);
+	sb_puts(out, "};\n");
+}
+
+static void gen_function(struct gen *G, const struct func *f, struct strbuf *frames,
+			 struct strbuf *code)
+{
+	struct frame_info fi = { 0 };
+	struct strbuf body;
+	const char *name = fmt(G, "f%d", f->id);
+
+	sb_init(&body);
+	G->out = &body;
+	G->fi = &fi;
+	G->fn = f;
+	G->err_label = "out";
+	if (f->decl->code) {
+		/* Embedded C: arguments and the return value by macro. */
+		for (int i = 0; i < f->params.n; i++) {
+			const struct symbol *p = f->params.v[i];
+
+			emit(G, "#define STAP_ARG_%s (l->p_%s)\n", p->name, p->name);
+		}
+		if (f->ret == T_STRING)
+			emit(G, "#define STAP_RETVALUE (l->ret_s)\n"
+			     "#define STAP_RETURN(v) do { stp_strlcpy(l->ret_s, (v)); "
+			     "goto out; } while (0)\n");
+		else
+			emit(G, "#define STAP_RETVALUE (l->ret)\n"
+			     "#define STAP_RETURN(v) do { l->ret = (v); goto out; } "
+			     "while (0)\n");
+		line_directive(G, f->decl->loc);
+		emit(G, "\t{\n%s\n\t}\n\tgoto out;\n", f->decl->code);
+		for (int i = 0; i < f->params.n; i++)
+			emit(G, "#undef STAP_ARG_%s\n",
+			     ((const struct symbol *)f->params.v[i])->name);
+		emit(G, "#undef STAP_RETVALUE\n#undef STAP_RETURN\n");
+	} else {
+		gen_stmt(G, f->body);
+	}
+	frame_struct(frames, name, &f->params, &f->locals, &fi, f->ret);
+	sb_printf(code, "static void fn_%s_%d(struct stp_context *c)\n{\n"
+		  "\tstruct %s_frame *l = &((union stp_frame *)c->locals)"
+		  "[c->nesting].%s;\n\n", f->name, f->id, name, name);
+	sb_put(code, body.buf ? body.buf : "", body.len);
+	sb_puts(code, "\tgoto out;\nout:\n\t(void)l;\n}\n\n");
+	sb_free(&body);
+}
+
+static void gen_probe(struct gen *G, const struct rprobe *p, struct strbuf *frames,
+		      struct strbuf *code)
+{
+	struct frame_info fi = { 0 };
+	struct strbuf body;
+	const char *name = fmt(G, "p%d", p->id);
+
+	sb_init(&body);
+	G->out = &body;
+	G->fi = &fi;
+	G->fn = NULL;
+	G->err_label = "out";
+	if (p->cond)
+		emit(G, "\tif (!(%s))\n\t\tgoto out;\n", gen_expr(G, p->cond));
+	gen_stmt(G, p->body);
+	frame_struct(frames, name, NULL, &p->locals, &fi, T_LONG);
+	sb_printf(code, "static void probe_%d(struct stp_context *c)\n{\n"
+		  "\tstruct %s_frame *l = &((union stp_frame *)c->locals)[0].%s;\n\n"
+		  "\tmemset(l, 0, sizeof(*l));\n", p->id, name, name);
+	sb_put(code, body.buf ? body.buf : "", body.len);
+	sb_puts(code, "\tgoto out;\nout:\n\t(void)l;\n}\n\n");
+	sb_free(&body);
+}
+
+static void gen_globals(struct gen *G, struct strbuf *out)
+{
+	const struct program *P = G->p;
+
+	for (int i = 0; i < P->globals.n; i++) {
+		const struct symbol *g = P->globals.v[i];
+
+		if (g->type == T_STATS)
+			sb_printf(out, "static const struct stp_hist_spec hist_%s = "
+				  "{ %s, %" PRId64 ", %" PRId64 ", %" PRId64 " };\n",
+				  g->name, g->hist == OP_HIST_LINEAR ? "STP_HIST_LINEAR" :
+				  g->hist == OP_HIST_LOG ? "STP_HIST_LOG" : "STP_HIST_NONE",
+				  g->hist_args[0], g->hist_args[1], g->hist_args[2]);
+		if (g->nkeys > 0)
+			sb_printf(out, "static struct stp_map *g_%s;\n", g->name);
+		else if (g->type == T_STATS)
+			sb_printf(out, "static struct stp_stat *g_%s;\n", g->name);
+		else if (g->type == T_STRING)
+			sb_printf(out, "static char g_%s[MAXSTRINGLEN];\n", g->name);
+		else
+			sb_printf(out, "static int64_t g_%s;\n", g->name);
+	}
+	sb_puts(out, "\nint stp_globals_init(void)\n{\n");
+	for (int i = 0; i < P->globals.n; i++) {
+		const struct symbol *g = P->globals.v[i];
+		const struct decl *d = g->decl;
+
+		if (g->nkeys > 0) {
+			char kt[MAX_INDICES + 1];
+
+			for (int k = 0; k < g->nkeys; k++)
+				kt[k] = g->keys[k] == T_STRING ? 's' : 'l';
+			kt[g->nkeys] = '\0';
+			sb_printf(out, "\tg_%s = stp_map_new(\"%s\", %s, %d, %d, %s);\n"
+				  "\tif (!g_%s)\n\t\treturn -1;\n", g->name, kt,
+				  g->type == T_STRING ? "STP_STRING" :
+				  g->type == T_STATS ? "STP_STATS" : "STP_LONG",
+				  d ? d->size : 0, d && d->wrap,
+				  g->type == T_STATS ? fmt(G, "&hist_%s", g->name) : "NULL",
+				  g->name);
+		} else if (g->type == T_STATS) {
+			sb_printf(out, "\tg_%s = stp_stat_new(&hist_%s);\n"
+				  "\tif (!g_%s)\n\t\treturn -1;\n", g->name, g->name,
+				  g->name);
+		} else if (d && d->init) {
+			if (d->init->kind == E_STR)
+				sb_printf(out, "\tstp_strlcpy(g_%s, \"%s\");\n", g->name,
+					  d->init->str);
+			else
+				sb_printf(out, "\tg_%s = (int64_t)%" PRId64 "LL;\n",
+					  g->name, d->init->num);
+		}
+	}
+	sb_puts(out, "\treturn 0;\n}\n\nvoid stp_globals_free(void)\n{\n");
+	for (int i = 0; i < P->globals.n; i++) {
+		const struct symbol *g = P->globals.v[i];
+
+		if (g->nkeys > 0)
+			sb_printf(out, "\tstp_map_free(g_%s);\n", g->name);
+		else if (g->type == T_STATS)
+			sb_printf(out, "\tstp_stat_free(g_%s);\n", g->name);
+	}
+	sb_puts(out, "}\n\n");
+}
+
+static const char *const kind_names[] = {
+	[PROV_BEGIN] = "STP_PROBE_BEGIN", [PROV_END] = "STP_PROBE_END",
+	[PROV_ERROR] = "STP_PROBE_ERROR", [PROV_NEVER] = "STP_PROBE_NEVER",
+	[PROV_TIMER] = "STP_PROBE_TIMER",
+};
+
+void translate(struct session *s, const struct program *P, const char *script_name,
+	       FILE *out)
+{
+	struct gen G;
+	struct strbuf frames, code, globals;
+	int ntargets = 0;
+
+	memset(&G, 0, sizeof(G));
+	G.a = &s->arena;
+	G.s = s;
+	G.p = P;
+	sb_init(&frames);
+	sb_init(&code);
+	sb_init(&globals);
+	fprintf(out, "/* Generated by stap from %s.  Do not edit. */\n", script_name);
+	if (!strcmp(s->runtime, "user"))
+		fputs("#define STP_RUNTIME_USER 1\n#define STP_RUNTIME_MAIN 1\n", out);
+	else
+		fputs("#define STP_RUNTIME_KERNEL 1\n", out);
+	for (int i = 0; i < s->macros.n; i++) {
+		const char *m = s->macros.v[i], *eq = strchr(m, '=');
+
+		if (eq)
+			fprintf(out, "#define %.*s %s\n", (int)(eq - m), m, eq + 1);
+		else
+			fprintf(out, "#define %s 1\n", m);
+	}
+	fputs("#include \"stp_runtime.c\"\n\n/* What embedded C calls the probe context. */\n"
+	      "#define CONTEXT c\n\n", out);
+	for (int i = 0; i < P->embedded.n; i++) {
+		const struct decl *d = P->embedded.v[i];
+
+		fprintf(out, "#line %d %s\n%s\n", d->loc.line,
+			c_string(&G, d->loc.file ? d->loc.file->name : "<input>"),
+			d->code);
+	}
+	gen_globals(&G, &globals);
+	for (int i = 0; i < P->funcs.n; i++) {
+		const struct func *f = P->funcs.v[i];
+
+		sb_printf(&frames, "static void fn_%s_%d(struct stp_context *c);\n",
+			  f->name, f->id);
+	}
+	for (int i = 0; i < P->funcs.n; i++)
+		gen_function(&G, P->funcs.v[i], &frames, &code);
+	for (int i = 0; i < P->probes.n; i++)
+		gen_probe(&G, P->probes.v[i], &frames, &code);
+	fputs(sb_cstr(&globals), out);
+	fputs(sb_cstr(&frames), out);
+	fputs("\nunion stp_frame {\n\tint64_t unused;\n", out);
+	for (int i = 0; i < P->funcs.n; i++)
+		fprintf(out, "\tstruct f%d_frame f%d;\n", i, i);
+	for (int i = 0; i < P->probes.n; i++)
+		fprintf(out, "\tstruct p%d_frame p%d;\n", i, i);
+	fputs("};\n\nconst size_t stp_locals_size = sizeof(union stp_frame) * "
+	      "(MAXNESTING + 1);\n\n", out);
+	fputs(sb_cstr(&code), out);
+	fputs("const struct stp_probe stp_probes[] = {\n", out);
+	for (int i = 0; i < P->probes.n; i++) {
+		const struct rprobe *p = P->probes.v[i];
+
+		for (int j = 0; j < p->targets.n; j++) {
+			const struct probe_target *t = p->targets.v[j];
+
+			fprintf(out, "\t{ %s, %s, %" PRId64 ", %" PRId64 ", %" PRId64
+				", %d, probe_%d },\n", kind_names[t->kind],
+				c_string(&G, t->pp), t->priority, t->period_ns,
+				t->randomize_ns, t->jiffies, p->id);
+			ntargets++;
+		}
+	}
+	fprintf(out, "};\nconst int stp_nprobes = %d;\n", ntargets);
+	sb_free(&frames);
+	sb_free(&code);
+	sb_free(&globals);
+}
