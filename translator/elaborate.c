@@ -30,6 +30,7 @@ struct elab {
 	struct ptrvec funcs;		/* struct func * (all defined) */
 	struct ptrvec aliases;		/* const struct decl * */
 	struct ptrvec scripts;		/* struct script *: user first */
+	struct ptrvec *other;		/* the other runtime's library */
 	/* the body being resolved */
 	struct ptrvec *locals;
 	struct func *fn;		/* NULL in a probe */
@@ -335,6 +336,21 @@ static bool kernel_only(struct elab *E, const struct expr *e, const char *what)
 	return false;
 }
 
+static bool in_other_runtime(struct elab *E, const char *name)
+{
+	for (int i = 0; E->other && i < E->other->n; i++) {
+		const struct script *sc = E->other->v[i];
+
+		for (int j = 0; sc && j < sc->decls.n; j++) {
+			const struct decl *d = sc->decls.v[j];
+
+			if (d->kind == D_FUNCTION && !strcmp(d->name, name))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void resolve_expr(struct elab *E, struct expr *e)
 {
 	if (!e)
@@ -382,6 +398,10 @@ static void resolve_expr(struct elab *E, struct expr *e)
 				expr_error(E, e, "function '%s' called with the "
 					   "wrong number of arguments (arity %d)",
 					   e->name, e->args.n);
+			else if (in_other_runtime(E, e->name))
+				expr_error(E, e, "function '%s' is not available "
+					   "in the %s runtime", e->name,
+					   E->s->runtime);
 			else
 				expr_error(E, e, "unresolved function");
 		} else {
@@ -1366,6 +1386,9 @@ static void type_all(struct elab *E)
 
 static void check_symbols(struct elab *E, struct ptrvec *syms)
 {
+	/* After another error an unknown type is usually its echo. */
+	if (E->nerrors)
+		return;
 	for (int i = 0; i < syms->n; i++) {
 		struct symbol *s = syms->v[i];
 
@@ -1393,7 +1416,7 @@ static void finish(struct elab *E)
 		}
 		if (g->nkeys < 0)
 			g->nkeys = 0;
-		if (g->type == T_UNKNOWN)
+		if (g->type == T_UNKNOWN && !E->nerrors)
 			sem_error(E, g->loc, g->name, "unresolved type");
 		g->id = P->globals.n;
 		pv_push(E->a, &P->globals, g);
@@ -1436,11 +1459,12 @@ static void finish(struct elab *E)
 }
 
 int elaborate(struct session *s, struct script *user, struct ptrvec *library,
-	      struct program *out)
+	      struct ptrvec *other, struct program *out)
 {
 	struct elab E;
 
 	memset(&E, 0, sizeof(E));
+	E.other = other;
 	memset(out, 0, sizeof(*out));
 	E.s = s;
 	E.a = &s->arena;

@@ -469,20 +469,29 @@ static void list_tapsets(struct session *s, const char *dir, struct ptrvec *file
 /* Parses the tapset library: every file is parsed (pass 2 keeps only the
  * ones the script uses).  Returns the number of errors. */
 static int load_library(struct session *s, const struct parse_opts *po,
-			struct ptrvec *scripts)
+			struct ptrvec *scripts, bool other_runtime)
 {
 	const char *base = data_dir(s, "SYSTEMTAP_TAPSET", "tapset", "README");
-	const char *rt = strcmp(s->runtime, "user") ? "linux" : "user";
+	bool user = !strcmp(s->runtime, "user") != other_runtime;
 	struct ptrvec files = { 0 };
 	struct parse_opts lo = *po;
 	int errors = 0;
 
 	lo.library = 1;
-	list_tapsets(s, base, &files);
-	list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, rt), &files);
-	list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, s->arch), &files);
-	for (int i = 0; i < s->include_dirs.n; i++)
-		list_tapsets(s, s->include_dirs.v[i], &files);
+	if (other_runtime) {
+		/* Only to name what the other runtime has. */
+		lo.err = NULL;
+		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base,
+					     user ? "user" : "linux"), &files);
+	} else {
+		list_tapsets(s, base, &files);
+		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base,
+					     user ? "user" : "linux"), &files);
+		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, s->arch),
+			     &files);
+		for (int i = 0; i < s->include_dirs.n; i++)
+			list_tapsets(s, s->include_dirs.v[i], &files);
+	}
 	for (int i = 0; i < files.n; i++) {
 		struct srcfile *f = arena_alloc(&s->arena, sizeof(*f));
 		size_t len;
@@ -500,7 +509,7 @@ static int load_library(struct session *s, const struct parse_opts *po,
 		f->len = len;
 		free(text);
 		pv_push(&s->arena, scripts, parse_file(&s->arena, f, &lo, &n));
-		errors += n;
+		errors += other_runtime ? 0 : n;
 	}
 	return errors;
 }
@@ -583,19 +592,20 @@ static int later_passes(struct session *s, struct script *script,
 			const struct parse_opts *po, const struct srcfile *file,
 			const struct timespec *t0)
 {
-	struct ptrvec library = { 0 };
+	struct ptrvec library = { 0 }, other = { 0 };
 	struct program prog;
 	char dir[] = "/tmp/stapXXXXXX";
 	const char *csrc, *exe;
 	FILE *f;
 	int rc = 0;
 
-	if (load_library(s, po, &library)) {
+	if (load_library(s, po, &library, false)) {
 		fprintf(stderr, "Pass 2: analysis failed (tapset library).  "
 			"[man error::pass2]\n");
 		return 1;
 	}
-	if (elaborate(s, script, &library, &prog)) {
+	load_library(s, po, &other, true);
+	if (elaborate(s, script, &library, &other, &prog)) {
 		fprintf(stderr, "Pass 2: analysis failed.  [man error::pass2]\n");
 		return 1;
 	}

@@ -79,10 +79,11 @@ int format_arg_types(const char *fmt, enum val_type *types, int max,
 		     const char **bad);
 const char *type_name(enum val_type t);
 
-/* Runs pass 2 over the user script and the library scripts.  Reports
- * errors on stderr and returns their count. */
+/* Runs pass 2 over the user script and the library scripts.  'other' is
+ * the library of the other runtime, consulted only to say that a function
+ * exists there.  Reports errors on stderr and returns their count. */
 int elaborate(struct session *s, struct script *user, struct ptrvec *library,
-	      struct program *out);
+	      struct ptrvec *other, struct program *out);
 void print_program(FILE *out, const struct program *p);
 
 #endif
