@@ -221,6 +221,18 @@ static void declare_global(struct elab *E, const struct decl *d, bool library)
 	pv_push(E->a, &E->globals, g);
 }
 
+static bool returns_value(const struct stmt *st)
+{
+	if (!st)
+		return false;
+	if (st->kind == S_RETURN && st->e)
+		return true;
+	for (int i = 0; i < st->stmts.n; i++)
+		if (returns_value(st->stmts.v[i]))
+			return true;
+	return returns_value(st->body) || returns_value(st->els);
+}
+
 static void declare_function(struct elab *E, const struct decl *d, bool library)
 {
 	bool other;
@@ -244,10 +256,15 @@ static void declare_function(struct elab *E, const struct decl *d, bool library)
 	f->ret = d->ret_type;
 	f->ret_loc = d->loc;
 	f->body = d->body;
+	f->has_value = d->ret_type != T_UNKNOWN || returns_value(d->body);
 	for (int i = 0; i < d->params.n; i++) {
 		const struct param *p = d->params.v[i];
 		struct symbol *s = new_symbol(E, p->name, SYM_PARAM, p->loc);
 
+		for (int j = 0; j < i; j++)
+			if (!strcmp(((struct symbol *)f->params.v[j])->name, p->name))
+				sem_error(E, p->loc, p->name, "duplicate parameter "
+					  "name '%s'", p->name);
 		s->type = p->type;
 		/* Embedded-C parameters without a type are longs. */
 		if (s->type == T_UNKNOWN && d->code)
@@ -641,6 +658,13 @@ static void require(struct elab *E, struct expr *e, enum val_type t)
 	if (e->kind == E_CALL && e->sym) {
 		struct func *f = e->sym;
 
+		if (!f->has_value) {
+			if (E->report)
+				expr_error(E, e, "function '%s' returns no value, "
+					   "but its value is used: type mismatch",
+					   f->name);
+			return;
+		}
 		if (f->ret == T_UNKNOWN && !f->decl->code) {
 			f->ret = t;
 			f->ret_loc = e->loc;
@@ -879,14 +903,16 @@ static enum val_type type_expr(struct elab *E, struct expr *e)
 		s = e->a->sym;
 		if (e->a->kind != E_SYM && e->a->kind != E_INDEX) {
 			if (E->report)
-				expr_error(E, e->a, "%s needs a statistic variable "
-					   "or array element", op_str(e->op));
+				expr_error(E, e->a, "type mismatch: %s needs a "
+					   "statistic variable or array element",
+					   op_str(e->op));
 		} else if (s) {
 			if (s->type == T_UNKNOWN)
 				unify_sym(E, s, T_STATS, e->a);
 			else if (s->type != T_STATS && E->report)
-				expr_error(E, e, "%s of '%s', which is not a "
-					   "statistic", op_str(e->op), s->name);
+				expr_error(E, e, "type mismatch: %s of '%s', which "
+					   "is a %s, not a statistic", op_str(e->op),
+					   s->name, type_name(s->type));
 			type_expr(E, e->a);
 			if (e->kind == E_HIST)
 				note_histogram(E, s, e);
@@ -1060,6 +1086,10 @@ static enum val_type type_builtin(struct elab *E, struct expr *e)
 		if (t == T_STATS && E->report)
 			expr_error(E, a, "statistic printed: read it with @count, "
 				   "@sum, ... or print a @hist_*");
+		if (a->kind == E_CALL && a->sym &&
+		    !((struct func *)a->sym)->has_value && E->report)
+			expr_error(E, a, "function '%s' returns no value, but its "
+				   "value is printed: type mismatch", a->name);
 		if (a->kind == E_HIST && (first || e->args.n > 1) && E->report)
 			expr_error(E, a, "a histogram may only be printed alone");
 	}
@@ -1178,6 +1208,131 @@ static void type_stmt(struct elab *E, struct stmt *st)
 	}
 }
 
+/* ---- no modification of an array inside foreach over it ---- */
+
+static bool add_unique(struct elab *E, struct ptrvec *pv, void *p)
+{
+	for (int i = 0; i < pv->n; i++)
+		if (pv->v[i] == p)
+			return false;
+	pv_push(E->a, pv, p);
+	return true;
+}
+
+/* The array an expression modifies, if any. */
+static struct symbol *modified_array(const struct expr *e)
+{
+	const struct expr *t = NULL;
+
+	if (e->kind == E_ASSIGN || e->kind == E_STATS_ADD)
+		t = e->a;
+	else if ((e->kind == E_UNARY || e->kind == E_POSTFIX) &&
+		 (e->op == OP_INC || e->op == OP_DEC))
+		t = e->a;
+	return t && t->kind == E_INDEX ? t->sym : NULL;
+}
+
+struct iter_walk {
+	struct func *fn;		/* collecting this function's effects */
+	struct ptrvec iterating;	/* arrays of the enclosing foreach */
+};
+
+static void iter_modified(struct elab *E, struct iter_walk *w,
+			  const struct expr *at, struct symbol *arr)
+{
+	if (w->fn)
+		add_unique(E, &w->fn->writes, arr);
+	for (int i = 0; i < w->iterating.n; i++)
+		if (w->iterating.v[i] == arr)
+			expr_error(E, at, "invalid modification of array '%s' "
+				   "inside foreach over it", arr->name);
+}
+
+static void iter_expr(struct elab *E, struct iter_walk *w, struct expr *e)
+{
+	struct symbol *arr;
+
+	if (!e)
+		return;
+	arr = modified_array(e);
+	if (arr)
+		iter_modified(E, w, e, arr);
+	if (e->kind == E_CALL && e->sym) {
+		struct func *f = e->sym;
+
+		if (w->fn)
+			add_unique(E, &w->fn->calls, f);
+		for (int i = 0; !w->fn && i < f->writes.n; i++)
+			iter_modified(E, w, e, f->writes.v[i]);
+	}
+	iter_expr(E, w, e->a);
+	iter_expr(E, w, e->b);
+	iter_expr(E, w, e->c);
+	for (int i = 0; i < e->args.n; i++)
+		iter_expr(E, w, e->args.v[i]);
+}
+
+static void iter_stmt(struct elab *E, struct iter_walk *w, struct stmt *st)
+{
+	if (!st)
+		return;
+	if (st->kind == S_DELETE && st->e->sym &&
+	    ((struct symbol *)st->e->sym)->nkeys > 0)
+		iter_modified(E, w, st->e, st->e->sym);
+	if (st->kind == S_FOREACH && st->e && st->e->sym) {
+		pv_push(E->a, &w->iterating, st->e->sym);
+		iter_expr(E, w, st->limit);
+		iter_stmt(E, w, st->body);
+		w->iterating.n--;
+		return;
+	}
+	iter_expr(E, w, st->e);
+	iter_expr(E, w, st->init);
+	iter_expr(E, w, st->incr);
+	iter_expr(E, w, st->limit);
+	iter_stmt(E, w, st->body);
+	iter_stmt(E, w, st->els);
+	for (int i = 0; i < st->stmts.n; i++)
+		iter_stmt(E, w, st->stmts.v[i]);
+}
+
+static void check_iteration(struct elab *E)
+{
+	struct program *P = E->prog;
+	bool changed = true;
+
+	/* What each function modifies, directly, then through its calls. */
+	for (int i = 0; i < P->funcs.n; i++) {
+		struct iter_walk w = { P->funcs.v[i], { 0 } };
+
+		iter_stmt(E, &w, w.fn->body);
+	}
+	for (int round = 0; changed && round < P->funcs.n + 1; round++) {
+		changed = false;
+		for (int i = 0; i < P->funcs.n; i++) {
+			struct func *f = P->funcs.v[i];
+
+			for (int j = 0; j < f->calls.n; j++) {
+				struct func *g = f->calls.v[j];
+
+				for (int k = 0; k < g->writes.n; k++)
+					changed |= add_unique(E, &f->writes,
+							      g->writes.v[k]);
+			}
+		}
+	}
+	for (int i = 0; i < P->probes.n; i++) {
+		struct iter_walk w = { NULL, { 0 } };
+
+		iter_stmt(E, &w, ((struct rprobe *)P->probes.v[i])->body);
+	}
+	for (int i = 0; i < P->funcs.n; i++) {
+		struct iter_walk w = { NULL, { 0 } };
+
+		iter_stmt(E, &w, ((struct func *)P->funcs.v[i])->body);
+	}
+}
+
 /* ---- probes: alias expansion and provider matching ---- */
 
 #define MAX_ALIAS_DEPTH 16
@@ -1238,8 +1393,17 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 					pv_push(E->a, &np->comps, tp->comps.v[c]);
 				for (int c = k; c < pp->comps.n; c++)
 					pv_push(E->a, &np->comps, pp->comps.v[c]);
-				if (expand_point(E, np, depth + 1, &sub) == 0)
+				if (expand_point(E, np, depth + 1, &sub) <= 0) {
+					if (!tp->optional && !tp->sufficient &&
+					    !pp->optional && !pp->sufficient && !sub.n)
+						sem_error(E, tp->loc,
+							  probe_point_text(E->a, np),
+							  "probe point mismatch in "
+							  "alias '%s': no provider or "
+							  "alias matches",
+							  probe_point_text(E->a, name));
 					continue;
+				}
 				for (int x = 0; x < sub.n; x++) {
 					struct expansion *ex = sub.v[x];
 					struct stmt *b = d->body;
@@ -1308,7 +1472,8 @@ static int expand_point(struct elab *E, const struct probe_point *pp, int depth,
 	}
 	if (expand_aliases(E, pp, depth, out) > 0)
 		return out->n - before;
-	/* '!' (sufficient) implies '?' (optional), as in SystemTap. */
+	/* '!' (sufficient) implies '?' (optional), as in SystemTap.  Alias
+	 * targets are reported by the alias, which knows the names. */
 	if (pp->optional || pp->sufficient || depth > 0)
 		return 0;
 	sem_error(E, pp->loc, probe_point_text(E->a, pp),
@@ -1501,6 +1666,8 @@ int elaborate(struct session *s, struct script *user, struct ptrvec *library,
 	}
 	E.report = true;
 	type_all(&E);
+	if (!E.nerrors)
+		check_iteration(&E);
 	finish(&E);
 	for (int i = 0; i < library->n; i++) {
 		struct script *lib = library->v[i];

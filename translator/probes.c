@@ -107,8 +107,8 @@ static enum match_result match_timer(const struct probe_point *pp,
 		}
 		return MATCH_OK;
 	}
-	*msg = "unknown timer unit: use s, ms, us, ns, hz, jiffies or profile";
-	return MATCH_ERROR;
+	/* Not a timer unit: a mismatch, like any unknown probe point. */
+	return MATCH_NONE;
 }
 
 /* Families the kernel backend provides. */

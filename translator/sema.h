@@ -38,6 +38,9 @@ struct func {
 	struct srcloc ret_loc;
 	struct stmt *body;
 	bool used, library;
+	bool has_value;			/* some 'return expr', or ':type' */
+	struct ptrvec writes;		/* arrays it modifies, transitively */
+	struct ptrvec calls;		/* functions it calls directly */
 	int id;
 };
 

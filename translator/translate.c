@@ -646,8 +646,11 @@ static const char *gen_call(struct gen *G, struct expr *e)
 	emit(G, "\tif (c->nesting + 1 > MAXNESTING) {\n"
 	     "\t\tstp_error(c, \"MAXNESTING exceeded\");\n\t\tgoto %s;\n\t}\n",
 	     G->err_label);
-	frame = fmt(G, "(&((union stp_frame *)c->locals)[c->nesting + 1].f%d)", f->id);
-	emit(G, "\tmemset(%s, 0, sizeof(*%s));\n", frame, frame);
+	/* The callee's frame is the next one up: fill in its parameters. */
+	frame = "callee";
+	emit(G, "\t{\n\tstruct f%d_frame *callee = &((union stp_frame *)"
+	     "c->locals)[c->nesting + 1].f%d;\n\n\tmemset(callee, 0, "
+	     "sizeof(*callee));\n", f->id, f->id);
 	for (int i = 0; i < e->args.n && i < 64; i++) {
 		const struct symbol *p = f->params.v[i];
 
@@ -662,11 +665,16 @@ static const char *gen_call(struct gen *G, struct expr *e)
 	if (f->ret == T_STRING) {
 		const char *t = new_str(G);
 
-		emit(G, "\tstp_strlcpy(%s, %s->ret_s);\n", t, frame);
+		emit(G, "\tstp_strlcpy(%s, %s->ret_s);\n\t}\n", t, frame);
 		return t;
 	}
-	if (f->ret == T_LONG)
-		return hoist_long(G, fmt(G, "%s->ret", frame));
+	if (f->ret == T_LONG) {
+		const char *t = hoist_long(G, fmt(G, "%s->ret", frame));
+
+		emit(G, "\t}\n");
+		return t;
+	}
+	emit(G, "\t}\n");
 	return "((int64_t)0)";
 }
 
