@@ -420,8 +420,11 @@ static const char *data_dir(struct session *s, const char *env, const char *sub,
 		if (slash) {
 			*slash = '\0';
 			snprintf(path, sizeof(path), "%s/../%s/%s", exe, sub, probe_file);
-			if (access(path, R_OK) == 0)
-				return arena_printf(&s->arena, "%s/../%s", exe, sub);
+			if (access(path, R_OK) == 0) {
+				snprintf(path, sizeof(path), "%s/../%s", exe, sub);
+				if (realpath(path, exe))
+					return arena_strdup(&s->arena, exe);
+			}
 		}
 	}
 	return arena_printf(&s->arena, "%s/%s", PKGDATADIR, sub);

@@ -1089,7 +1089,7 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		else
 			fprintf(out, "#define %s 1\n", m);
 	}
-	fputs("#include \"stp_runtime.c\"\n\n/* What embedded C calls the probe context. */\n"
+	fputs("#include \"stp_runtime.c\"\n#include \"arith.h\"\n\n/* What embedded C calls the probe context. */\n"
 	      "#define CONTEXT c\n\n", out);
 	for (int i = 0; i < P->embedded.n; i++) {
 		const struct decl *d = P->embedded.v[i];
