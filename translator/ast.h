@@ -172,6 +172,7 @@ struct decl {
 	enum val_type ret_type;
 	struct ptrvec params;	/* struct param * */
 	const char *code;	/* embedded body / top-level %{ %} */
+	struct srcloc code_loc;	/* where the code starts (after %{) */
 	/* global */
 	int size;		/* declared [N], 0 if none */
 	bool wrap;		/* % */

@@ -301,7 +301,8 @@ static struct param *mk_param(struct parser *P, const struct token *name,
 
 static void add_function(struct parser *P, int private_, const struct token *kw,
 			 const struct token *name, const struct token *type,
-			 struct ptrvec params, struct stmt *body, const char *code)
+			 struct ptrvec params, struct stmt *body,
+			 const struct token *code)
 {
 	struct decl *d = decl_new(P, D_FUNCTION, kw->loc);
 
@@ -310,7 +311,11 @@ static void add_function(struct parser *P, int private_, const struct token *kw,
 	d->ret_type = type ? parse_type(P, type) : T_UNKNOWN;
 	d->params = params;
 	d->body = body;
-	d->code = code;
+	if (code) {
+		d->code = code->text;
+		d->code_loc = code->loc;
+		d->code_loc.col += 2;
+	}
 	add_decl(P, d);
 }
 
@@ -506,7 +511,7 @@ decl
 	| opt_private FUNCTION IDENT type_name '(' params ')' EMBEDDED
 		{
 			check_embedded(P, $8);
-			add_function(P, $1, $2, $3, $4, $6, NULL, $8->text);
+			add_function(P, $1, $2, $3, $4, $6, NULL, $8);
 		}
 	| opt_private GLOBAL gvar_list
 		{
@@ -523,6 +528,7 @@ decl
 
 			check_embedded(P, $1);
 			d->code = $1->text;
+			d->code_loc = $1->loc;
 			add_decl(P, d);
 		}
 	;

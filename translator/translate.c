@@ -949,8 +949,10 @@ static void gen_function(struct gen *G, const struct func *f, struct strbuf *fra
 			emit(G, "#define STAP_RETVALUE (l->ret)\n"
 			     "#define STAP_RETURN(v) do { l->ret = (v); goto out; } "
 			     "while (0)\n");
-		line_directive(G, f->decl->loc);
-		emit(G, "\t{\n%s\n\t}\n\tgoto out;\n", f->decl->code);
+		/* The code starts on the line of its '%{'. */
+		emit(G, "\t{\n");
+		line_directive(G, f->decl->code_loc);
+		emit(G, "%s\n\t}\n\tgoto out;\n", f->decl->code);
 		for (int i = 0; i < f->params.n; i++)
 			emit(G, "#undef STAP_ARG_%s\n",
 			     ((const struct symbol *)f->params.v[i])->name);
@@ -1094,8 +1096,8 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	for (int i = 0; i < P->embedded.n; i++) {
 		const struct decl *d = P->embedded.v[i];
 
-		fprintf(out, "#line %d %s\n%s\n", d->loc.line,
-			c_string(&G, d->loc.file ? d->loc.file->name : "<input>"),
+		fprintf(out, "#line %d %s\n%s\n", d->code_loc.line,
+			c_string(&G, d->code_loc.file ? d->code_loc.file->name : "<input>"),
 			d->code);
 	}
 	gen_globals(&G, &globals);
