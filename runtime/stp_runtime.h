@@ -4,7 +4,8 @@
  * leaves the defaults), includes "stp_runtime.c" (which pulls in the
  * portable core and the platform layer chosen by STP_RUNTIME_USER or
  * STP_RUNTIME_KERNEL), and provides the probe table and the init/exit
- * functions declared at the end of this file.
+ * functions declared at the end of this file.  A userspace program also
+ * defines STP_RUNTIME_MAIN to get main() from runtime/user/main.c.
  *
  * Rules that hold everywhere in the core: nothing allocates or sleeps after
  * stp_session_start(); every loop is bounded by a size fixed at start-up;
@@ -130,7 +131,7 @@ struct stp_stat_result {
 
 struct stp_stat;	/* per-CPU accumulators, opaque */
 /* h may be NULL: no histogram, bit_shift 0.  Returns NULL when out of
- * memory or when a linear spec is invalid (interval <= 0, stop <= start,
+ * memory or when a linear spec is invalid (interval <= 0, stop < start,
  * more than 128 buckets). */
 struct stp_stat *stp_stat_new(const struct stp_hist_spec *h);
 void stp_stat_free(struct stp_stat *s);
@@ -190,13 +191,19 @@ struct stp_map_iter {
 	int pos, n;
 	int slot;			/* the map's snapshot buffer in use */
 	int cur;			/* entry the accessors read */
+	bool walk;			/* unsorted: no snapshot, see below */
+	const union stp_key *slice;
+	unsigned slice_mask;
 };
 void stp_map_iter_start(struct stp_map_iter *it, struct stp_map *m,
 			int sort_key, int dir, enum stp_agg agg, int64_t limit,
 			const union stp_key *slice, unsigned slice_mask);
 /* Returns false at the end.  The entry's keys and value are then read
  * with the accessors below, by key position i counted from 0 (as in the
- * slice mask).  A map keeps STP_MAP_ITERS snapshots: enough for nested
+ * slice mask).  An unsorted iteration (dir 0) walks the map itself: no
+ * snapshot, and the slice keys it was given must stay valid and unchanged
+ * until the loop ends (pass 2 forbids changing the map meanwhile).  For a
+ * sorted one a map keeps STP_MAP_ITERS snapshots: enough for nested
  * foreach over one array; one left by break is reused by the same
  * iterator or once its handler has returned. */
 bool stp_map_iter_next(struct stp_map_iter *it);
@@ -228,12 +235,24 @@ struct stp_probe {
 	int64_t priority;		/* begin(N)/end(N)/error(N) order */
 	int64_t period_ns;		/* timers */
 	int64_t randomize_ns;		/* timer ....randomize(N) */
-	bool jiffies;			/* timer.jiffies/hz: period in jiffies */
+	bool jiffies;			/* period_ns and randomize_ns count
+					 * jiffies (timer.jiffies) */
 	void (*handler)(struct stp_context *c);
 };
 
 extern const struct stp_probe stp_probes[];
 extern const int stp_nprobes;
+
+/* Scalar globals that -G NAME=VALUE may set before the begin probes. */
+struct stp_global_param {
+	const char *name;
+	enum stp_type type;
+	int64_t *lval;			/* STP_LONG */
+	char *sval;			/* STP_STRING: MAXSTRINGLEN bytes */
+};
+
+extern const struct stp_global_param stp_global_params[];
+extern const int stp_nglobal_params;
 /* Allocates globals (maps, stats) and applies -G initialisers; returns
  * non-zero with a message on failure.  Called before any probe. */
 int stp_globals_init(void);

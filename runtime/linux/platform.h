@@ -161,7 +161,7 @@ static inline void stp_out_exit(void)
 	int i;
 
 	if (stp_kout.cpu)
-		for (i = 0; i < nr_cpu_ids; i++)
+		for (i = 0; i < (int)nr_cpu_ids; i++)
 			kvfree(stp_kout.cpu[i]);
 	kvfree(stp_kout.cpu);
 	kvfree(stp_kout.ring);
