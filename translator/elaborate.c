@@ -155,6 +155,7 @@ const char *type_name(enum val_type t)
 
 static enum val_type type_builtin(struct elab *E, struct expr *e);
 static void note_histogram(struct elab *E, struct symbol *s, struct expr *e);
+static void note_variance(struct elab *E, struct symbol *s, struct expr *e);
 
 /* ---- declarations ---- */
 
@@ -916,6 +917,8 @@ static enum val_type type_expr(struct elab *E, struct expr *e)
 			type_expr(E, e->a);
 			if (e->kind == E_HIST)
 				note_histogram(E, s, e);
+			if (e->kind == E_STATOP && e->op == OP_VARIANCE)
+				note_variance(E, s, e);
 		}
 		for (int i = 0; i < e->args.n; i++)
 			require(E, e->args.v[i], T_LONG);
@@ -935,6 +938,27 @@ static enum val_type type_expr(struct elab *E, struct expr *e)
 	}
 	e->type = t;
 	return t;
+}
+
+/* The accumulators are built for one bit shift, so a variable may use
+ * only one in @variance(s, N). */
+static void note_variance(struct elab *E, struct symbol *s, struct expr *e)
+{
+	int shift = e->b ? (int)e->b->num : 0;
+
+	if (e->b && (e->b->num < 0 || e->b->num > 62)) {
+		if (E->report)
+			expr_error(E, e->b, "the @variance bit shift must be "
+				   "between 0 and 62");
+		return;
+	}
+	if (!s->has_variance_shift) {
+		s->has_variance_shift = true;
+		s->variance_shift = shift;
+	} else if (s->variance_shift != shift && E->report) {
+		expr_error(E, e, "'%s' is used with two different @variance "
+			   "bit shifts", s->name);
+	}
 }
 
 static void note_histogram(struct elab *E, struct symbol *s, struct expr *e)
@@ -1359,6 +1383,16 @@ static bool comp_matches(const struct pp_comp *pat, const struct pp_comp *name)
 static int expand_point(struct elab *E, const struct probe_point *pp, int depth,
 			struct ptrvec *out);
 
+static void prepend(struct elab *E, struct ptrvec *pv, void *p)
+{
+	struct ptrvec n = { 0 };
+
+	pv_push(E->a, &n, p);
+	for (int i = 0; i < pv->n; i++)
+		pv_push(E->a, &n, pv->v[i]);
+	*pv = n;
+}
+
 /* Matches pp against the aliases; returns how many matched. */
 static int expand_aliases(struct elab *E, const struct probe_point *pp,
 			  int depth, struct ptrvec *out)
@@ -1406,20 +1440,17 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 				}
 				for (int x = 0; x < sub.n; x++) {
 					struct expansion *ex = sub.v[x];
-					struct stmt *b = d->body;
 
-					if (d->epilogue) {
-						pv_push(E->a, &ex->post, b);
-					} else {
-						struct ptrvec pre = { 0 };
-
-						pv_push(E->a, &pre, b);
-						for (int y = 0; y < ex->pre.n; y++)
-							pv_push(E->a, &pre, ex->pre.v[y]);
-						ex->pre = pre;
-						if (d->body2)
-							pv_push(E->a, &ex->post, d->body2);
-					}
+					/* This alias wraps what its target
+					 * expanded to: its prologue runs after
+					 * the inner prologues, its epilogue
+					 * before the inner epilogues. */
+					if (d->epilogue)
+						prepend(E, &ex->post, d->body);
+					else
+						pv_push(E->a, &ex->pre, d->body);
+					if (!d->epilogue && d->body2)
+						prepend(E, &ex->post, d->body2);
 					pv_push(E->a, out, ex);
 				}
 			}

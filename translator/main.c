@@ -546,8 +546,24 @@ static int build_user(struct session *s, const char *dir, const char *csrc,
 /* Pass 5 for the user runtime: run it; its exit status is ours. */
 static int run_user(struct session *s, const char *exe)
 {
+	struct ptrvec argv = { 0 };
 	pid_t pid;
 	int status;
+
+	pv_push(&s->arena, &argv, (void *)exe);
+	if (s->target_pid) {
+		pv_push(&s->arena, &argv, "-x");
+		pv_push(&s->arena, &argv, arena_printf(&s->arena, "%ld", s->target_pid));
+	}
+	if (s->target_cmd) {
+		pv_push(&s->arena, &argv, "-c");
+		pv_push(&s->arena, &argv, (void *)s->target_cmd);
+	}
+	for (int i = 0; i < s->globals.n; i++) {
+		pv_push(&s->arena, &argv, "-G");
+		pv_push(&s->arena, &argv, s->globals.v[i]);
+	}
+	pv_push(&s->arena, &argv, NULL);
 
 	fflush(stdout);
 	pid = fork();
@@ -557,7 +573,7 @@ static int run_user(struct session *s, const char *exe)
 				s->output_file, strerror(errno));
 			_exit(1);
 		}
-		execl(exe, exe, (char *)NULL);
+		execv(exe, (char **)argv.v);
 		_exit(127);
 	}
 	if (pid < 0)

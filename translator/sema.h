@@ -27,6 +27,8 @@ struct symbol {
 	/* statistics: the histogram its @hist_* uses ask for */
 	enum op hist;			/* OP_NONE, OP_HIST_LINEAR, OP_HIST_LOG */
 	int64_t hist_args[3];
+	int variance_shift;		/* @variance(s, N): N, one per variable */
+	bool has_variance_shift;
 };
 
 struct func {

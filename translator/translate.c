@@ -386,8 +386,9 @@ static const char *gen_binary(struct gen *G, struct expr *e)
 	case OP_MATCH: case OP_NMATCH:
 		near(G, e, fmt(G, "operator '%s'", op_str(e->op)));
 		t = new_long(G);
-		emit(G, "\t%s = stp_regex_match(c, %s, %s);\n", t,
-		     c_string(G, e->b->str), a);
+		/* The literal's text is already C-escaped. */
+		emit(G, "\t%s = stp_regex_match(c, \"%s\", %s);\n", t,
+		     e->b->str, a);
 		check_error(G);
 		return e->op == OP_MATCH ? t : fmt(G, "(!%s)", t);
 	case OP_DIV: case OP_MOD:
@@ -1002,10 +1003,11 @@ static void gen_globals(struct gen *G, struct strbuf *out)
 
 		if (g->type == T_STATS)
 			sb_printf(out, "static const struct stp_hist_spec hist_%s = "
-				  "{ %s, %" PRId64 ", %" PRId64 ", %" PRId64 " };\n",
+				  "{ %s, %" PRId64 ", %" PRId64 ", %" PRId64 ", %d };\n",
 				  g->name, g->hist == OP_HIST_LINEAR ? "STP_HIST_LINEAR" :
 				  g->hist == OP_HIST_LOG ? "STP_HIST_LOG" : "STP_HIST_NONE",
-				  g->hist_args[0], g->hist_args[1], g->hist_args[2]);
+				  g->hist_args[0], g->hist_args[1], g->hist_args[2],
+				  g->variance_shift);
 		if (g->nkeys > 0)
 			sb_printf(out, "static struct stp_map *g_%s;\n", g->name);
 		else if (g->type == T_STATS)
@@ -1014,6 +1016,28 @@ static void gen_globals(struct gen *G, struct strbuf *out)
 			sb_printf(out, "static char g_%s[MAXSTRINGLEN];\n", g->name);
 		else
 			sb_printf(out, "static int64_t g_%s;\n", g->name);
+	}
+	/* -G NAME=VALUE may set the scalar ones. */
+	sb_puts(out, "\nconst struct stp_global_param stp_global_params[] = {\n");
+	{
+		int n = 0;
+
+		for (int i = 0; i < P->globals.n; i++) {
+			const struct symbol *g = P->globals.v[i];
+
+			if (g->nkeys > 0 || g->type == T_STATS)
+				continue;
+			if (g->type == T_STRING)
+				sb_printf(out, "\t{ \"%s\", STP_STRING, NULL, g_%s },\n",
+					  g->name, g->name);
+			else
+				sb_printf(out, "\t{ \"%s\", STP_LONG, &g_%s, NULL },\n",
+					  g->name, g->name);
+			n++;
+		}
+		if (!n)
+			sb_puts(out, "\t{ NULL, STP_LONG, NULL, NULL },\n");
+		sb_printf(out, "};\nconst int stp_nglobal_params = %d;\n", n);
 	}
 	sb_puts(out, "\nint stp_globals_init(void)\n{\n");
 	for (int i = 0; i < P->globals.n; i++) {
