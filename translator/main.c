@@ -21,16 +21,12 @@
 #include "parse.h"
 #include "sema.h"
 #include "session.h"
+#include "passes.h"
 #include "translate.h"
 
 /* The SystemTap language level this translator implements. */
 #define LANGUAGE_LEVEL "5.0"
 
-static const char *const pass_names[] = {
-	[PASS_PARSE] = "parse", [PASS_ELABORATE] = "elaborate",
-	[PASS_TRANSLATE] = "translate", [PASS_BUILD] = "compile",
-	[PASS_RUN] = "run",
-};
 
 static void usage(FILE *out)
 {
@@ -42,8 +38,9 @@ static void usage(FILE *out)
 "\n"
 "Translates a SystemTap script into a kernel module and runs it.\n"
 "Passes: 1 parse, 2 elaborate, 3 translate, 4 compile, 5 run.\n"
-"This version runs all five passes with --runtime=user, and passes 1-3\n"
-"for the kernel runtime (the kernel backend is not available yet).\n"
+"The kernel runtime builds a module with kbuild (pass 4) and runs it with\n"
+"staprun (pass 5), in a throwaway VM with --vm; --runtime=user compiles a\n"
+"program for begin/end/timer scripts and runs it.\n"
 "\n"
 "Options:\n"
 "  -h, --help         show this help and exit\n"
@@ -86,12 +83,11 @@ static void version(void)
 {
 	printf("stap (" PACKAGE_NAME ") " PACKAGE_VERSION
 	       ", SystemTap language level " LANGUAGE_LEVEL "\n"
-	       "Passes available: 1-5 with --runtime=user, 1-3 for the kernel\n"
+	       "Runtimes: kernel (kbuild module, staprun), user (a program)\n"
 	       "This is free software; see the source for copying conditions.\n");
 }
 
-/* Options and the pass each one serves, so that an option whose pass is not
- * built yet can say so. */
+/* Long options without a one-letter form. */
 enum {
 	OPT_RUNTIME = 256, OPT_PRIVILEGE, OPT_COMPATIBLE, OPT_VM,
 	OPT_UNPRIVILEGED,
@@ -107,19 +103,6 @@ static const struct option long_opts[] = {
 	{ "vm", optional_argument, NULL, OPT_VM },
 	{ NULL, 0, NULL, 0 },
 };
-
-static void not_yet(const char *opt, int pass)
-{
-	fprintf(stderr, "stap: note: %s is accepted, but pass %d (%s) which it "
-		"affects is not available yet in this version\n",
-		opt, pass, pass_names[pass]);
-}
-
-/* The last pass this version can run for the session's runtime. */
-static int last_available_pass(const struct session *s)
-{
-	return strcmp(s->runtime, "user") ? PASS_TRANSLATE : PASS_RUN;
-}
 
 static long parse_long(const char *s, const char *what)
 {
@@ -137,8 +120,7 @@ static long parse_long(const char *s, const char *what)
 
 static void parse_args(struct session *s, int argc, char **argv)
 {
-	int c, later_pass = 0;
-	const char *later_opt = NULL;
+	int c;
 
 	s->last_pass = PASS_RUN;
 	s->runtime = "kernel";
@@ -148,10 +130,6 @@ static void parse_args(struct session *s, int argc, char **argv)
 	while ((c = getopt_long(argc, argv,
 				"+hVp:ve:I:D:guwWm:r:a:ko:c:x:l:L:FS:s:btG:B:",
 				long_opts, NULL)) != -1) {
-		int needs = 0;
-		char optname[32];
-
-		snprintf(optname, sizeof(optname), "-%c", c);
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -179,18 +157,15 @@ static void parse_args(struct session *s, int argc, char **argv)
 			break;
 		case 'I':
 			pv_push(&s->arena, &s->include_dirs, optarg);
-			needs = PASS_ELABORATE;
 			break;
 		case 'D':
 			pv_push(&s->arena, &s->macros, optarg);
-			needs = PASS_BUILD;
 			break;
 		case 'g':
 			s->guru = true;
 			break;
 		case 'u':
 			s->unoptimized = true;
-			needs = PASS_ELABORATE;
 			break;
 		case 'w':
 			s->suppress_warnings = true;
@@ -200,7 +175,6 @@ static void parse_args(struct session *s, int argc, char **argv)
 			break;
 		case 'm':
 			s->module_name = optarg;
-			needs = PASS_BUILD;
 			break;
 		case 'r':
 			s->kernel_release = optarg;
@@ -210,47 +184,36 @@ static void parse_args(struct session *s, int argc, char **argv)
 			break;
 		case 'k':
 			s->keep_tmpdir = true;
-			needs = PASS_BUILD;
 			break;
 		case 'o':
 			s->output_file = optarg;
-			needs = PASS_RUN;
 			break;
 		case 'c':
 			s->target_cmd = optarg;
-			needs = PASS_RUN;
 			break;
 		case 'x':
 			s->target_pid = parse_long(optarg, "pid");
-			needs = PASS_RUN;
 			break;
 		case 'l':
 			s->list_probe = optarg;
-			needs = PASS_ELABORATE;
 			break;
 		case 'L':
 			s->list_probe_vars = optarg;
-			needs = PASS_ELABORATE;
 			break;
 		case 'F':
 			s->flight_recorder = true;
-			needs = PASS_RUN;
 			break;
 		case 'S':
 			s->size_spec = optarg;
-			needs = PASS_RUN;
 			break;
 		case 's':
 			s->buffer_mb = (int)parse_long(optarg, "buffer size");
-			needs = PASS_RUN;
 			break;
 		case 'b':
 			s->bulk = true;
-			needs = PASS_RUN;
 			break;
 		case 't':
 			s->timing = true;
-			needs = PASS_TRANSLATE;
 			break;
 		case 'G':
 			if (!strchr(optarg, '=')) {
@@ -259,11 +222,9 @@ static void parse_args(struct session *s, int argc, char **argv)
 				exit(1);
 			}
 			pv_push(&s->arena, &s->globals, optarg);
-			needs = PASS_RUN;
 			break;
 		case 'B':
 			pv_push(&s->arena, &s->make_opts, optarg);
-			needs = PASS_BUILD;
 			break;
 		case OPT_RUNTIME:
 			if (strcmp(optarg, "kernel") && strcmp(optarg, "user")) {
@@ -272,8 +233,6 @@ static void parse_args(struct session *s, int argc, char **argv)
 				exit(1);
 			}
 			s->runtime = optarg;
-			strcpy(optname, "--runtime");
-			needs = PASS_TRANSLATE;
 			break;
 		case OPT_PRIVILEGE:
 			if (strcmp(optarg, "stapdev") && strcmp(optarg, "stapsys") &&
@@ -293,16 +252,10 @@ static void parse_args(struct session *s, int argc, char **argv)
 		case OPT_VM:
 			s->vm = true;
 			s->vm_release = optarg;
-			strcpy(optname, "--vm");
-			needs = PASS_RUN;
 			break;
 		default:
 			usage(stderr);
 			exit(1);
-		}
-		if (needs > later_pass) {
-			later_pass = needs;
-			later_opt = arena_strdup(&s->arena, optname);
 		}
 	}
 	if (s->list_probe || s->list_probe_vars) {
@@ -321,17 +274,28 @@ static void parse_args(struct session *s, int argc, char **argv)
 	}
 	s->argc = argc - optind;
 	s->argv = argv + optind;
-	if (s->last_pass > last_available_pass(s)) {
-		fprintf(stderr, "stap: pass %d (%s) for the %s runtime is not "
-			"available yet in this version; the last pass it can run "
-			"is %d (%s): use -p%d, or --runtime=user\n",
-			s->last_pass, pass_names[s->last_pass], s->runtime,
-			last_available_pass(s),
-			pass_names[last_available_pass(s)], last_available_pass(s));
-		exit(1);
-	}
-	if (later_pass > last_available_pass(s) && s->verbose)
-		not_yet(later_opt, later_pass);
+
+}
+
+/* --vm without a release: the one vm/setup-kernel prepared, from the
+ * VM cache ($STAPC_VM_CACHE, default /var/cache/stapc/vm). */
+static const char *vm_default_release(struct session *s)
+{
+	const char *cache = getenv("STAPC_VM_CACHE");
+	char buf[256];
+	FILE *f;
+
+	if (s->vm_release)
+		return s->vm_release;
+	f = fopen(arena_printf(&s->arena, "%s/default",
+			       cache && *cache ? cache : "/var/cache/stapc/vm"), "r");
+	if (!f)
+		return NULL;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] ? arena_strdup(&s->arena, buf) : NULL;
 }
 
 /* Kernel release, version and build tree from -r or the running kernel. */
@@ -361,11 +325,15 @@ static void target_kernel(struct session *s, const char **release,
 			fclose(f);
 		}
 	} else {
+		if (!rel && s->vm)
+			rel = vm_default_release(s);
 		if (!rel)
 			rel = u.release;
 		*build_tree = arena_printf(&s->arena, "/lib/modules/%s/build", rel);
 	}
 	*release = rel;
+	s->kernel_release_resolved = rel;
+	s->kernel_build_tree = *build_tree;
 	*version = arena_strndup(&s->arena, rel, strcspn(rel, "-"));
 }
 
@@ -399,211 +367,41 @@ static void report_pass(int pass, const char *what, const struct timespec *t0)
 		elapsed_ms(t0));
 }
 
-/* Where the runtime and tapset directories are: the environment
- * (SYSTEMTAP_RUNTIME, SYSTEMTAP_TAPSET, as in SystemTap), then beside the
- * binary in a build tree, then the installed data directory. */
-static const char *data_dir(struct session *s, const char *env, const char *sub,
-			    const char *probe_file)
+/* Passes 4 and 5 for the kernel runtime. */
+static int kernel_passes(struct session *s, const struct program *prog,
+			 const struct srcfile *file, const struct timespec *t0)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 64];
-	const char *v = getenv(env);
-	ssize_t n;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	const char *ko;
+	int rc;
 
-	if (v && *v)
-		return v;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/../%s/%s", exe, sub, probe_file);
-			if (access(path, R_OK) == 0) {
-				snprintf(path, sizeof(path), "%s/../%s", exe, sub);
-				if (realpath(path, exe))
-					return arena_strdup(&s->arena, exe);
-			}
-		}
-	}
-	return arena_printf(&s->arena, "%s/%s", PKGDATADIR, sub);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The .stp files of one directory, sorted, appended to files (a file whose
- * name is already there is replaced: architecture and runtime directories
- * shadow the generic one). */
-static void list_tapsets(struct session *s, const char *dir, struct ptrvec *files)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct ptrvec found = { 0 };
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 4 && !strcmp(de->d_name + len - 4, ".stp"))
-			pv_push(&s->arena, &found,
-				arena_printf(&s->arena, "%s/%s", dir, de->d_name));
-	}
-	closedir(d);
-	qsort(found.v, (size_t)found.n, sizeof(void *), cmp_str);
-	for (int i = 0; i < found.n; i++) {
-		const char *base = strrchr(found.v[i], '/') + 1;
-		int j;
-
-		for (j = 0; j < files->n; j++)
-			if (!strcmp(strrchr(files->v[j], '/') + 1, base))
-				break;
-		if (j < files->n)
-			files->v[j] = found.v[i];
-		else
-			pv_push(&s->arena, files, found.v[i]);
-	}
-}
-
-/* Parses the tapset library: every file is parsed (pass 2 keeps only the
- * ones the script uses).  Returns the number of errors. */
-static int load_library(struct session *s, const struct parse_opts *po,
-			struct ptrvec *scripts, bool other_runtime)
-{
-	const char *base = data_dir(s, "SYSTEMTAP_TAPSET", "tapset", "README");
-	bool user = !strcmp(s->runtime, "user") != other_runtime;
-	struct ptrvec files = { 0 };
-	struct parse_opts lo = *po;
-	int errors = 0;
-
-	lo.library = 1;
-	if (other_runtime) {
-		/* Only to name what the other runtime has. */
-		lo.err = NULL;
-		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base,
-					     user ? "user" : "linux"), &files);
-	} else {
-		list_tapsets(s, base, &files);
-		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base,
-					     user ? "user" : "linux"), &files);
-		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, s->arch),
-			     &files);
-		for (int i = 0; i < s->include_dirs.n; i++)
-			list_tapsets(s, s->include_dirs.v[i], &files);
-	}
-	for (int i = 0; i < files.n; i++) {
-		struct srcfile *f = arena_alloc(&s->arena, sizeof(*f));
-		size_t len;
-		char *text = read_file(files.v[i], &len);
-		int n;
-
-		if (!text) {
-			fprintf(stderr, "stap: cannot read tapset '%s': %s\n",
-				(char *)files.v[i], strerror(errno));
-			errors++;
-			continue;
-		}
-		f->name = files.v[i];
-		f->buf = arena_strndup(&s->arena, text, len);
-		f->len = len;
-		free(text);
-		pv_push(&s->arena, scripts, parse_file(&s->arena, f, &lo, &n));
-		errors += other_runtime ? 0 : n;
-	}
-	return errors;
-}
-
-/* Pass 4 for the user runtime: the system C compiler. */
-static int build_user(struct session *s, const char *dir, const char *csrc,
-		      const char *exe)
-{
-	const char *cc = getenv("STAP_CC") ? getenv("STAP_CC") : "cc";
-	const char *rt = data_dir(s, "SYSTEMTAP_RUNTIME", "runtime", "stp_runtime.h");
-	pid_t pid;
-	int status;
-
-	(void)dir;
-	if (s->verbose > 1)
-		fprintf(stderr, "Running %s -std=gnu11 -O2 -w -I %s -o %s %s\n", cc,
-			rt, exe, csrc);
-	pid = fork();
-	if (pid == 0) {
-		execlp(cc, cc, "-std=gnu11", "-O2", "-w",
-		       arena_printf(&s->arena, "-I%s", rt), "-o", exe, csrc,
-		       (char *)NULL);
-		fprintf(stderr, "stap: cannot run %s: %s\n", cc, strerror(errno));
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
-/* Pass 5 for the user runtime: run it; its exit status is ours. */
-static int run_user(struct session *s, const char *exe)
-{
-	struct ptrvec argv = { 0 };
-	pid_t pid;
-	int status;
-
-	pv_push(&s->arena, &argv, (void *)exe);
-	if (s->target_pid) {
-		pv_push(&s->arena, &argv, "-x");
-		pv_push(&s->arena, &argv, arena_printf(&s->arena, "%ld", s->target_pid));
-	}
-	if (s->target_cmd) {
-		pv_push(&s->arena, &argv, "-c");
-		pv_push(&s->arena, &argv, (void *)s->target_cmd);
-	}
-	for (int i = 0; i < s->globals.n; i++) {
-		pv_push(&s->arena, &argv, "-G");
-		pv_push(&s->arena, &argv, s->globals.v[i]);
-	}
-	pv_push(&s->arena, &argv, NULL);
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		if (s->output_file && !freopen(s->output_file, "w", stdout)) {
-			fprintf(stderr, "stap: cannot open '%s': %s\n",
-				s->output_file, strerror(errno));
-			_exit(1);
-		}
-		execv(exe, (char **)argv.v);
-		_exit(127);
-	}
-	if (pid < 0)
+	if (!f) {
+		perror("stap: open_memstream");
 		return 1;
-	/* Ctrl-C reaches the child too; it runs the end probes. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1;
-}
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[PATH_MAX];
-
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			unlink(path);
-		}
-	closedir(d);
-	rmdir(dir);
+	}
+	translate(s, prog, file->name, f);
+	fclose(f);
+	if (s->verbose)
+		report_pass(PASS_TRANSLATE, "translated to C", t0);
+	rc = build_kernel(s, text, &ko);
+	free(text);
+	if (rc) {
+		fprintf(stderr, "Pass 4: compilation failed.  [man error::pass4]\n");
+		return 1;
+	}
+	if (s->verbose)
+		report_pass(PASS_BUILD, arena_printf(&s->arena, "compiled C into "
+			"\"%s\"", ko), t0);
+	if (s->last_pass == PASS_BUILD) {
+		printf("%s\n", ko);
+		return 0;
+	}
+	rc = s->vm ? run_vm(s, ko) : run_staprun(s, ko);
+	if (s->verbose)
+		report_pass(PASS_RUN, "run completed", t0);
+	return rc;
 }
 
 /* Passes 2 to 5. */
@@ -645,6 +443,8 @@ static int later_passes(struct session *s, struct script *script,
 		translate(s, &prog, file->name, stdout);
 		return 0;
 	}
+	if (strcmp(s->runtime, "user"))
+		return kernel_passes(s, &prog, file, t0);
 	if (!mkdtemp(dir)) {
 		perror("stap: mkdtemp");
 		return 1;

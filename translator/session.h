@@ -24,7 +24,8 @@ struct session {
 	const char *script_file;	/* FILE or - */
 	const char *module_name;	/* -m */
 	const char *kernel_release;	/* -r: release or build tree path */
-	const char *kernel_build_tree;
+	const char *kernel_release_resolved;	/* e.g. "6.1.0-56-amd64" */
+	const char *kernel_build_tree;	/* where kbuild runs */
 	const char *output_file;	/* -o */
 	const char *target_cmd;		/* -c */
 	long target_pid;		/* -x */

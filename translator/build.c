@@ -1,0 +1,269 @@
+/* build.c - pass 4: the generated C becomes something that runs.
+ * User runtime: an executable from the system C compiler. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdint.h>
+
+#include "config.h"
+#include "passes.h"
+
+/* Pass 4 for the user runtime: the system C compiler. */
+int build_user(struct session *s, const char *dir, const char *csrc,
+		      const char *exe)
+{
+	const char *cc = getenv("STAP_CC") ? getenv("STAP_CC") : "cc";
+	const char *rt = data_dir(s, "SYSTEMTAP_RUNTIME", "runtime", "stp_runtime.h");
+	pid_t pid;
+	int status;
+
+	(void)dir;
+	if (s->verbose > 1)
+		fprintf(stderr, "Running %s -std=gnu11 -O2 -w -I %s -o %s %s\n", cc,
+			rt, exe, csrc);
+	pid = fork();
+	if (pid == 0) {
+		execlp(cc, cc, "-std=gnu11", "-O2", "-w",
+		       arena_printf(&s->arena, "-I%s", rt), "-o", exe, csrc,
+		       (char *)NULL);
+		fprintf(stderr, "stap: cannot run %s: %s\n", cc, strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+
+/* ---- the kernel: kbuild, and a cache of built modules ---- */
+
+/* FNV-1a, twice with different offsets: 128 bits are plenty to key a cache
+ * (this is not a security boundary: the cache is the user's own). */
+struct hash {
+	uint64_t a, b;
+};
+
+static void hash_bytes(struct hash *h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h->a = (h->a ^ s[i]) * 0x100000001b3ULL;
+		h->b = (h->b ^ s[i]) * 0x100000001b3ULL;
+	}
+}
+
+static void hash_str(struct hash *h, const char *s)
+{
+	hash_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static void hash_file(struct hash *h, const char *path)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+
+	hash_str(h, path);
+	if (text) {
+		hash_bytes(h, text, len);
+		free(text);
+	}
+}
+
+/* Every file under dir, in a stable order. */
+static void hash_tree(struct session *s, struct hash *h, const char *dir, int depth)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		const char *nm = names[i]->d_name;
+		char *path = arena_printf(&s->arena, "%s/%s", dir, nm);
+		struct stat st;
+
+		if (nm[0] != '.' && stat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && depth < 4)
+				hash_tree(s, h, path, depth + 1);
+			else if (S_ISREG(st.st_mode))
+				hash_file(h, path);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+/* Hex digest of everything that makes the module what it is. */
+static const char *module_hash(struct session *s, const char *csrc_text,
+			       const char *runtime, const char *build_tree)
+{
+	struct hash h = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
+
+	hash_str(&h, csrc_text);
+	hash_tree(s, &h, runtime, 0);
+	hash_str(&h, s->kernel_release_resolved);
+	hash_file(&h, arena_printf(&s->arena, "%s/.config", build_tree));
+	hash_file(&h, arena_printf(&s->arena, "%s/include/generated/utsrelease.h",
+				   build_tree));
+	for (int i = 0; i < s->make_opts.n; i++)
+		hash_str(&h, s->make_opts.v[i]);
+	return arena_printf(&s->arena, "%016llx%016llx", (unsigned long long)h.a,
+			    (unsigned long long)h.b);
+}
+
+static const char *cache_dir(struct session *s)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg)
+		return arena_printf(&s->arena, "%s/stapc", xdg);
+	return arena_printf(&s->arena, "%s/.cache/stapc", home && *home ? home : "/tmp");
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = read_file(from, &len);
+	FILE *f;
+	int rc = -1;
+
+	if (!data)
+		return -1;
+	f = fopen(to, "wb");
+	if (f) {
+		rc = fwrite(data, 1, len, f) == len ? 0 : -1;
+		if (fclose(f))
+			rc = -1;
+	}
+	free(data);
+	return rc;
+}
+
+/* kbuild's output, minus its chatter: the compiler's diagnostics, which
+ * #line directives point at the script. */
+static void show_build_errors(const char *log, int verbose)
+{
+	FILE *f = fopen(log, "r");
+	char line[4096];
+	int shown = 0;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (verbose > 1 || strcasestr(line, "error") || strstr(line, "warning:") ||
+		    strstr(line, "note:") || (shown && line[0] == ' ')) {
+			fputs(line, stderr);
+			shown = 1;
+		} else {
+			shown = 0;
+		}
+	}
+	fclose(f);
+}
+
+int build_kernel(struct session *s, const char *csrc_text, const char **ko_out)
+{
+	const char *runtime = data_dir(s, "SYSTEMTAP_RUNTIME", "runtime", "stp_runtime.h");
+	const char *tree = s->kernel_build_tree;
+	const char *hash = module_hash(s, csrc_text, runtime, tree);
+	const char *name = s->module_name ? s->module_name
+					  : arena_printf(&s->arena, "stap_%.16s", hash);
+	const char *cdir = arena_printf(&s->arena, "%s/%s", cache_dir(s), hash);
+	const char *cached = arena_printf(&s->arena, "%s/%s.ko", cdir, name);
+	char dir[] = "/tmp/stapXXXXXX";
+	const char *log, *ko;
+	FILE *f;
+	pid_t pid;
+	int status, rc = -1;
+
+	if (access(cached, R_OK) == 0) {
+		if (s->verbose)
+			fprintf(stderr, "Pass 4: using cached %s\n", cached);
+		*ko_out = cached;
+		return 0;
+	}
+	if (access(arena_printf(&s->arena, "%s/Makefile", tree), R_OK)) {
+		fprintf(stderr, "stap: no kernel build tree at %s: install "
+			"linux-headers-%s (or give one with -r DIR)\n", tree,
+			s->kernel_release_resolved);
+		return -1;
+	}
+	if (!mkdtemp(dir)) {
+		perror("stap: mkdtemp");
+		return -1;
+	}
+	f = fopen(arena_printf(&s->arena, "%s/%s.c", dir, name), "w");
+	if (f) {
+		fputs(csrc_text, f);
+		fclose(f);
+	}
+	f = fopen(arena_printf(&s->arena, "%s/Kbuild", dir), "w");
+	if (f) {
+		fprintf(f, "obj-m := %s.o\nccflags-y := -I%s -Wno-unused-label "
+			"-Wno-unused-function -Wno-unused-variable "
+			"-Wno-declaration-after-statement\n", name, runtime);
+		fclose(f);
+	}
+	log = arena_printf(&s->arena, "%s/build.log", dir);
+	if (s->verbose)
+		fprintf(stderr, "Running make -C %s M=%s modules\n", tree, dir);
+	pid = fork();
+	if (pid == 0) {
+		struct ptrvec argv = { 0 };
+
+		if (!freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
+			_exit(127);
+		pv_push(&s->arena, &argv, "make");
+		pv_push(&s->arena, &argv, "-C");
+		pv_push(&s->arena, &argv, (void *)tree);
+		pv_push(&s->arena, &argv, arena_printf(&s->arena, "M=%s", dir));
+		for (int i = 0; i < s->make_opts.n; i++)
+			pv_push(&s->arena, &argv, s->make_opts.v[i]);
+		pv_push(&s->arena, &argv, "modules");
+		pv_push(&s->arena, &argv, NULL);
+		execvp("make", (char **)argv.v);
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0) {
+		ko = arena_printf(&s->arena, "%s/%s.ko", dir, name);
+		if (mkdir_p(cdir) == 0 && copy_file(ko, cached) == 0) {
+			*ko_out = cached;
+			rc = 0;
+		} else {
+			fprintf(stderr, "stap: cannot write the module cache %s: %s\n",
+				cdir, strerror(errno));
+		}
+	} else {
+		show_build_errors(log, s->verbose);
+	}
+	if (s->keep_tmpdir)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", dir);
+	else
+		remove_dir(dir);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* passes.h - what the driver (main.c) calls in the files of passes 2 to 5
+ * besides the passes' own headers. */
+#ifndef STAP_PASSES_H
+#define STAP_PASSES_H
+
+#include "parse.h"
+#include "session.h"
+
+/* library.c */
+const char *data_dir(struct session *s, const char *env, const char *sub,
+		     const char *probe_file);
+int load_library(struct session *s, const struct parse_opts *po,
+		 struct ptrvec *scripts, bool other_runtime);
+
+/* build.c */
+int build_user(struct session *s, const char *dir, const char *csrc,
+	       const char *exe);
+/* kbuild against s->kernel_build_tree, through the module cache; *ko is
+ * the built (or cached) module. */
+int build_kernel(struct session *s, const char *csrc_text, const char **ko);
+
+/* run.c */
+int run_user(struct session *s, const char *exe);
+/* The kernel: staprun here, or in a throwaway VM (--vm). */
+int run_staprun(struct session *s, const char *ko);
+int run_vm(struct session *s, const char *ko);
+void remove_dir(const char *dir);
+
+#endif

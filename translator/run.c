@@ -1,0 +1,189 @@
+/* run.c - pass 5: run what pass 4 built, pass the script its target and
+ * -G globals, and return its exit status. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "passes.h"
+
+/* Pass 5 for the user runtime: run it; its exit status is ours. */
+int run_user(struct session *s, const char *exe)
+{
+	struct ptrvec argv = { 0 };
+	pid_t pid;
+	int status;
+
+	pv_push(&s->arena, &argv, (void *)exe);
+	if (s->target_pid) {
+		pv_push(&s->arena, &argv, "-x");
+		pv_push(&s->arena, &argv, arena_printf(&s->arena, "%ld", s->target_pid));
+	}
+	if (s->target_cmd) {
+		pv_push(&s->arena, &argv, "-c");
+		pv_push(&s->arena, &argv, (void *)s->target_cmd);
+	}
+	for (int i = 0; i < s->globals.n; i++) {
+		pv_push(&s->arena, &argv, "-G");
+		pv_push(&s->arena, &argv, s->globals.v[i]);
+	}
+	pv_push(&s->arena, &argv, NULL);
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (s->output_file && !freopen(s->output_file, "w", stdout)) {
+			fprintf(stderr, "stap: cannot open '%s': %s\n",
+				s->output_file, strerror(errno));
+			_exit(1);
+		}
+		execv(exe, (char **)argv.v);
+		_exit(127);
+	}
+	if (pid < 0)
+		return 1;
+	/* Ctrl-C reaches the child too; it runs the end probes. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 1;
+}
+
+void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+	closedir(d);
+	rmdir(dir);
+}
+
+
+/* A program shipped beside stap: the build tree's layout first, then the
+ * installed one. */
+static const char *sibling(struct session *s, const char *build_rel,
+			   const char *installed)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *slash, *p;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			p = arena_printf(&s->arena, "%s/../%s", exe, build_rel);
+			if (access(p, X_OK) == 0)
+				return p;
+		}
+	}
+	return installed;
+}
+
+/* staprun's arguments for this session, after argv[0]. */
+static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko)
+{
+	if (s->output_file) {
+		pv_push(&s->arena, argv, "-o");
+		pv_push(&s->arena, argv, (void *)s->output_file);
+	}
+	if (s->target_pid) {
+		pv_push(&s->arena, argv, "-x");
+		pv_push(&s->arena, argv, arena_printf(&s->arena, "%ld", s->target_pid));
+	}
+	if (s->target_cmd) {
+		pv_push(&s->arena, argv, "-c");
+		pv_push(&s->arena, argv, (void *)s->target_cmd);
+	}
+	for (int i = 0; i < s->verbose; i++)
+		pv_push(&s->arena, argv, "-v");
+	pv_push(&s->arena, argv, (void *)ko);
+	for (int i = 0; i < s->globals.n; i++)
+		pv_push(&s->arena, argv, s->globals.v[i]);
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int run_staprun(struct session *s, const char *ko)
+{
+	struct ptrvec argv = { 0 };
+	const char *staprun = sibling(s, "staprun/staprun", BINDIR "/staprun");
+	pid_t pid;
+
+	pv_push(&s->arena, &argv, (void *)staprun);
+	staprun_args(s, &argv, ko);
+	pv_push(&s->arena, &argv, NULL);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(staprun, (char **)argv.v);
+		fprintf(stderr, "stap: cannot run %s: %s\n", staprun, strerror(errno));
+		_exit(127);
+	}
+	return pid < 0 ? 1 : wait_child(pid);
+}
+
+/* --vm: boot the target kernel in qemu with staprun and the module, and run
+ * staprun there (vm/run does the booting; see vm/README). */
+int run_vm(struct session *s, const char *ko)
+{
+	struct ptrvec argv = { 0 };
+	const char *vmrun = sibling(s, "vm/run", PKGLIBEXECDIR "/vm-run");
+	const char *staprun = sibling(s, "staprun/staprun", BINDIR "/staprun");
+	const char *guest_ko = arena_printf(&s->arena, "/stap/%s", strrchr(ko, '/') + 1);
+	struct ptrvec inner = { 0 };
+	pid_t pid;
+
+	pv_push(&s->arena, &argv, (void *)vmrun);
+	pv_push(&s->arena, &argv, "--release");
+	pv_push(&s->arena, &argv, (void *)s->kernel_release_resolved);
+	pv_push(&s->arena, &argv, "--file");
+	pv_push(&s->arena, &argv, arena_printf(&s->arena, "%s:/stap/staprun", staprun));
+	pv_push(&s->arena, &argv, "--file");
+	pv_push(&s->arena, &argv, arena_printf(&s->arena, "%s:%s", ko, guest_ko));
+	pv_push(&s->arena, &argv, "--");
+	pv_push(&s->arena, &argv, "/stap/staprun");
+	staprun_args(s, &inner, guest_ko);
+	for (int i = 0; i < inner.n; i++)
+		pv_push(&s->arena, &argv, inner.v[i]);
+	pv_push(&s->arena, &argv, NULL);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(vmrun, (char **)argv.v);
+		fprintf(stderr, "stap: cannot run %s: %s\n", vmrun, strerror(errno));
+		_exit(127);
+	}
+	return pid < 0 ? 1 : wait_child(pid);
+}
