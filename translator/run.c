@@ -135,23 +135,31 @@ static int wait_child(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-int run_staprun(struct session *s, const char *ko)
+/* Runs argv (NULL-terminated) and returns its exit status. */
+static int spawn(struct ptrvec *argv)
 {
-	struct ptrvec argv = { 0 };
-	const char *staprun = sibling(s, "staprun/staprun", BINDIR "/staprun");
 	pid_t pid;
 
-	pv_push(&s->arena, &argv, (void *)staprun);
-	staprun_args(s, &argv, ko);
-	pv_push(&s->arena, &argv, NULL);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		execv(staprun, (char **)argv.v);
-		fprintf(stderr, "stap: cannot run %s: %s\n", staprun, strerror(errno));
+		execv(argv->v[0], (char **)argv->v);
+		fprintf(stderr, "stap: cannot run %s: %s\n", (char *)argv->v[0],
+			strerror(errno));
 		_exit(127);
 	}
 	return pid < 0 ? 1 : wait_child(pid);
+}
+
+int run_staprun(struct session *s, const char *ko)
+{
+	struct ptrvec argv = { 0 };
+
+	pv_push(&s->arena, &argv, (void *)sibling(s, "staprun/staprun",
+						  BINDIR "/staprun"));
+	staprun_args(s, &argv, ko);
+	pv_push(&s->arena, &argv, NULL);
+	return spawn(&argv);
 }
 
 /* --vm: boot the target kernel in qemu with staprun and the module, and run
@@ -163,7 +171,6 @@ int run_vm(struct session *s, const char *ko)
 	const char *staprun = sibling(s, "staprun/staprun", BINDIR "/staprun");
 	const char *guest_ko = arena_printf(&s->arena, "/stap/%s", strrchr(ko, '/') + 1);
 	struct ptrvec inner = { 0 };
-	pid_t pid;
 
 	pv_push(&s->arena, &argv, (void *)vmrun);
 	pv_push(&s->arena, &argv, "--release");
@@ -178,12 +185,5 @@ int run_vm(struct session *s, const char *ko)
 	for (int i = 0; i < inner.n; i++)
 		pv_push(&s->arena, &argv, inner.v[i]);
 	pv_push(&s->arena, &argv, NULL);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		execv(vmrun, (char **)argv.v);
-		fprintf(stderr, "stap: cannot run %s: %s\n", vmrun, strerror(errno));
-		_exit(127);
-	}
-	return pid < 0 ? 1 : wait_child(pid);
+	return spawn(&argv);
 }
