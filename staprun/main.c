@@ -1,0 +1,278 @@
+/* main.c - staprun's command line and the order of its steps:
+ * check, fork a held -c command, load, run the session, unload. */
+#include "staprun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int verbose;
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	char buf[2048];
+	int n = snprintf(buf, sizeof buf, "staprun: ");
+
+	vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	n = (int)strlen(buf);
+	buf[n++] = '\n';
+	/* One write, so the line is not split up among other output. */
+	if (write(2, buf, (size_t)n) < 0)
+		return;
+}
+
+void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void info(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbose < level)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		err("out of memory");
+		exit(1);
+	}
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+static void usage(FILE *f)
+{
+	fputs(
+"Usage: staprun [OPTIONS] MODULE.ko [NAME=VALUE ...]\n"
+"       staprun [-v] -d NAME\n"
+"Load a module built by stap, start its probes, copy its output until the\n"
+"script ends, then unload it.  NAME=VALUE sets the script global NAME before\n"
+"its begin probes run.  Only root may load and unload modules.\n"
+"\n"
+"Options:\n"
+"  -o FILE        write the script's output to FILE instead of stdout\n"
+"  -c CMD         run CMD with /bin/sh once the probes are armed; target()\n"
+"                 is its process id, and the script stops when it exits\n"
+"  -x PID         target() is PID\n"
+"  -G NAME=VALUE  the same as NAME=VALUE after MODULE.ko\n"
+"  -d NAME        stop and unload the module NAME left loaded\n"
+"  -w             suppress warnings\n"
+"  -u             accepted; uprobes are part of the kernel, nothing to load\n"
+"  -v             tell more about what staprun does (repeat for more)\n"
+"  -h, --help     show this help\n"
+"\n"
+"Not available yet: -L, -A, -D (refused); -b, -s, -S (ignored).\n"
+"Interrupting staprun (SIGINT, SIGTERM, SIGHUP) stops the script; a third\n"
+"interrupt unloads the module without waiting for its end probes.\n",
+	      f);
+}
+
+enum { OPT_NO_LOAD = 256 };
+
+static int parse_pid(const char *s, long *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > 0x7fffffffL)
+		return -1;
+	*pid = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o;
+	char *name = NULL, *kname = NULL, *params = NULL;
+	int c, rc = 1, mod_fd = -1, out_fd = 1;
+	long pid;
+
+	memset(&o, 0, sizeof o);
+	o.globals = xmalloc(sizeof *o.globals * (size_t)argc);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:c:x:G:d:wuvhbs:S:LAD",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.outfile = optarg;
+			break;
+		case 'c':
+			o.command = optarg;
+			break;
+		case 'x':
+			if (parse_pid(optarg, &o.target) != 0) {
+				err("-x needs a process id, not '%s'", optarg);
+				goto done;
+			}
+			break;
+		case 'G':
+			o.globals[o.nglobals++] = optarg;
+			break;
+		case 'd':
+			o.unload = optarg;
+			break;
+		case 'w':
+			o.suppress_warnings = 1;
+			break;
+		case 'u':
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto done;
+		case 'b':
+		case 's':
+		case 'S':
+			err("-%c is not available yet; ignored", c);
+			break;
+		case 'L':
+		case 'A':
+		case 'D':
+			err("-%c is not available yet", c);
+			goto done;
+		case OPT_NO_LOAD:
+			o.no_load = 1;
+			break;
+		default:
+			if (optopt && strchr("ocxGdsS", optopt))
+				err("option -%c needs an argument", optopt);
+			else if (optopt)
+				err("unknown option -%c", optopt);
+			else
+				err("unknown option %s", argv[optind - 1]);
+			usage(stderr);
+			goto done;
+		}
+	}
+
+	if (o.unload) {
+		if (optind < argc) {
+			err("-d takes no module or NAME=VALUE arguments");
+			usage(stderr);
+			goto done;
+		}
+		rc = unload_leftover(&o, o.unload);
+		goto done;
+	}
+	if (optind >= argc) {
+		err("no module given");
+		usage(stderr);
+		goto done;
+	}
+	o.module = argv[optind++];
+	/* NAME=VALUE, also as -G NAME=VALUE, after the module. */
+	while (optind < argc) {
+		const char *a = argv[optind++];
+
+		if (strcmp(a, "-G") == 0 && optind < argc)
+			a = argv[optind++];
+		else if (strncmp(a, "-G", 2) == 0 && a[2])
+			a += 2;
+		o.globals[o.nglobals++] = a;
+	}
+	if (o.command && o.target) {
+		err("-c and -x cannot be used together");
+		goto done;
+	}
+	if (check_globals(&o) != 0)
+		goto done;
+	name = module_name(o.module);
+	if (!*name) {
+		err("'%s' does not name a module", o.module);
+		goto done;
+	}
+
+	if (!o.no_load) {
+		if (geteuid() != 0) {
+			err("only root may load kernel modules (the stapusr "
+			    "and stapdev groups are not supported yet)");
+			goto done;
+		}
+		mod_fd = open(o.module, O_RDONLY | O_CLOEXEC);
+		if (mod_fd < 0) {
+			err("cannot open %s: %s", o.module, strerror(errno));
+			goto done;
+		}
+		if (debugfs_ensure() != 0)
+			goto done;
+		kname = kernel_module_name(o.module, name);
+	}
+	if (o.outfile) {
+		out_fd = open(o.outfile, O_WRONLY | O_CREAT | O_TRUNC |
+			      O_CLOEXEC, 0666);
+		if (out_fd < 0) {
+			err("cannot open %s: %s", o.outfile, strerror(errno));
+			out_fd = 1;
+			goto done;
+		}
+	}
+	if (signals_init() != 0)
+		goto done;
+	pid = o.target;
+	if (o.command && (pid = command_fork(o.command)) < 0)
+		goto done;
+	params = module_params(&o, pid);
+	if (o.no_load) {
+		info(1, "--no-load: not loading %s (parameters '%s')", name,
+		     params);
+	} else if (module_load(mod_fd, o.module, name, kname, params) != 0) {
+		command_abandon();
+		goto done;
+	}
+	if (mod_fd >= 0) {
+		close(mod_fd);
+		mod_fd = -1;
+	}
+	rc = session_run(&o, name, out_fd);
+	if (!o.no_load && module_unload(kname, name) != 0)
+		rc = 1;
+	if (out_fd != 1 && close(out_fd) != 0) {
+		err("cannot write %s: %s", o.outfile, strerror(errno));
+		rc = 1;
+	}
+	out_fd = 1;
+done:
+	if (mod_fd >= 0)
+		close(mod_fd);
+	if (out_fd != 1)
+		close(out_fd);
+	free(params);
+	free(kname);
+	free(name);
+	free(o.globals);
+	return rc;
+}

@@ -1,0 +1,98 @@
+/* staprun.h - declarations shared by the module loader's sources.
+ *
+ * staprun loads a module built by stap, starts it through its debugfs
+ * control file, copies its trace and errors streams to stdout and stderr
+ * until both end, and unloads it.  The files:
+ *   main.c     options, usage, the order of the steps
+ *   module.c   finit_module/delete_module with readable errors, the
+ *              parameter string, debugfs mounting
+ *   modinfo.c  reading key=value strings from a .ko's .modinfo section
+ *   session.c  signals, the held -c command, the poll loop, the control file
+ */
+#ifndef STAPRUN_H
+#define STAPRUN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct options {
+	const char *module;	/* MODULE.ko (or NAME with --no-load) */
+	const char *outfile;	/* -o */
+	const char *command;	/* -c */
+	long target;		/* -x PID, 0 when not given */
+	const char *unload;	/* -d NAME */
+	const char **globals;	/* NAME=VALUE, from -G and after MODULE */
+	size_t nglobals;
+	int suppress_warnings;	/* -w */
+	int no_load;		/* --no-load (tests): no finit/delete_module */
+};
+
+extern int verbose;		/* -v count */
+
+/* "staprun: " + message + newline on stderr. */
+void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, only when -v was given at least LEVEL times. */
+void info(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* malloc and friends that report and exit on failure. */
+void *xmalloc(size_t n);
+char *xstrdup(const char *s);
+
+/* ---- module.c ---- */
+/* The directory holding stapc/NAME/ (env STAPRUN_DEBUGFS, by default
+ * /sys/kernel/debug). */
+const char *debugfs_root(void);
+/* Make sure debugfs is mounted at the default place (mounting it when root);
+ * nothing to do when STAPRUN_DEBUGFS is set.  0, or -1 after a message. */
+int debugfs_ensure(void);
+/* The module name of a path or name: basename without ".ko". */
+char *module_name(const char *path);
+/* The name the kernel knows the module by: .modinfo's name= when PATH can be
+ * read, else NAME with '-' turned into '_' as kbuild does. */
+char *kernel_module_name(const char *path, const char *name);
+/* Check NAME=VALUE arguments: 0, or -1 after a message. */
+int check_globals(const struct options *o);
+/* The parameter string: "stp_target=PID" when PID > 0, then the globals,
+ * values quoted for the kernel's parser when they hold white space. */
+char *module_params(const struct options *o, long pid);
+/* finit_module on FD (the opened PATH, module NAME, known to the kernel as
+ * KNAME).  0, or -1 after a message. */
+int module_load(int fd, const char *path, const char *name,
+		const char *kname, const char *params);
+/* delete_module(KNAME, O_NONBLOCK), retried briefly while busy.
+ * 0, or -1 after a message naming NAME for 'staprun -d'. */
+int module_unload(const char *kname, const char *name);
+
+/* ---- modinfo.c ---- */
+/* The value of the first KEY=VALUE string in PATH's .modinfo section, or
+ * NULL (no such file, not an ELF file, no section, no key).  Free it. */
+char *modinfo_get(const char *path, const char *key);
+
+/* ---- session.c ---- */
+struct status {
+	char state[16];		/* loaded, running, stopping, done */
+	long errors, skipped, lost;
+};
+
+/* Parse the last line of TEXT holding state=STATE (other lines, such as the
+ * commands a test's plain control file collects, are skipped).  0, or -1
+ * when there is none. */
+int parse_status(const char *text, struct status *st);
+/* Read stapc/NAME/control.  0, or -1 (errno set; no message). */
+int read_status(const char *name, struct status *st);
+
+/* Install the SIGINT/SIGTERM/SIGHUP/SIGCHLD handlers (self-pipe). */
+int signals_init(void);
+/* Fork /bin/sh -c CMD, held until session_run releases it.  The pid, or
+ * -1 after a message. */
+pid_t command_fork(const char *cmd);
+/* Drop a held command that will never run (loading failed). */
+void command_abandon(void);
+/* Open the module's files, write "start", release the command, copy the
+ * streams until both end, then report the final status.  Returns the exit
+ * status the session deserves (0 or 1). */
+int session_run(const struct options *o, const char *name, int out_fd);
+/* staprun -d: stop NAME if it is running, then unload it. */
+int unload_leftover(const struct options *o, const char *arg);
+
+#endif
