@@ -84,6 +84,11 @@ static void stp_probe_skipped(void)
 
 void stp_probe_run(const struct stp_probe *p)
 {
+	stp_probe_run_regs(p, NULL);
+}
+
+void stp_probe_run_regs(const struct stp_probe *p, void *regs)
+{
 	struct stp_context *c;
 	unsigned long flags;
 	int cpu;
@@ -106,6 +111,7 @@ void stp_probe_run(const struct stp_probe *p)
 	c->actionremaining = MAXACTION;
 	c->nesting = 0;
 	c->in_try = false;
+	c->regs = regs;
 	p->handler(c);
 	if (c->error)
 		stp_probe_error(c);

@@ -25,6 +25,7 @@
 #include "user/context.h"
 #else
 #include "linux/context.h"
+#include "linux/module.c"
 #endif
 
 #if defined(STP_RUNTIME_USER) && defined(STP_RUNTIME_MAIN)

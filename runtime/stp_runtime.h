@@ -75,6 +75,8 @@ struct stp_context {
 	int64_t actionremaining;	/* MAXACTION countdown */
 	int nesting;			/* function call depth */
 	bool in_try;			/* inside try { }: errors are caught */
+	void *regs;			/* kernel: the probed point's struct
+					 * pt_regs (NULL in timers, begin...) */
 	void *locals;			/* generated frames, see below */
 	/* The message of the error that ended the session, for the error
 	 * probes (c->error itself is NULL while they run). */
@@ -226,7 +228,7 @@ void stp_regex_matched(struct stp_context *c, int64_t n, char *out);
 /* ---- what generated code provides ---- */
 enum stp_probe_kind {
 	STP_PROBE_BEGIN, STP_PROBE_END, STP_PROBE_ERROR, STP_PROBE_TIMER,
-	STP_PROBE_NEVER,
+	STP_PROBE_NEVER, STP_PROBE_KPROBE,
 };
 
 struct stp_probe {
@@ -238,6 +240,11 @@ struct stp_probe {
 	bool jiffies;			/* period_ns and randomize_ns count
 					 * jiffies (timer.jiffies) */
 	void (*handler)(struct stp_context *c);
+	/* kprobes (kernel runtime): the function's symbol, its module
+	 * (NULL: the kernel itself), entry or return */
+	const char *symbol;
+	const char *module;
+	bool is_return;
 };
 
 extern const struct stp_probe stp_probes[];
@@ -278,6 +285,8 @@ enum stp_session_state {
 };
 int stp_session_start(void);
 void stp_probe_run(const struct stp_probe *p);
+/* The same, for probes that have a register set (kprobes). */
+void stp_probe_run_regs(const struct stp_probe *p, void *regs);
 void stp_run_probes(enum stp_probe_kind kind);
 int stp_session_state(void);
 void stp_session_set_running(void);

@@ -31,6 +31,7 @@ struct elab {
 	struct ptrvec aliases;		/* const struct decl * */
 	struct ptrvec scripts;		/* struct script *: user first */
 	struct ptrvec *other;		/* the other runtime's library */
+	struct ptrvec reported;		/* "file:line:col: message", once each */
 	/* the body being resolved */
 	struct ptrvec *locals;
 	struct func *fn;		/* NULL in a probe */
@@ -73,17 +74,33 @@ static void describe(char *buf, size_t n, const struct expr *e)
 	}
 }
 
-static void vmessage(struct elab *E, const char *kind, struct srcloc loc,
+/* Prints a diagnostic unless the same one was printed already (typing
+ * looks at some expressions more than once); returns whether it did. */
+static bool vmessage(struct elab *E, const char *kind, struct srcloc loc,
 		     const char *what, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", kind);
-	vfprintf(stderr, fmt, ap);
+	struct strbuf sb;
+	const char *key;
+
+	sb_init(&sb);
+	sb_vprintf(&sb, fmt, ap);
+	key = arena_printf(E->a, "%s:%d:%d: %s%s%s", loc.file ? loc.file->name : "",
+			   loc.line, loc.col, sb_cstr(&sb), what ? ": " : "",
+			   what ? what : "");
+	for (int i = 0; i < E->reported.n; i++)
+		if (!strcmp(E->reported.v[i], key)) {
+			sb_free(&sb);
+			return false;
+		}
+	pv_push(E->a, &E->reported, (void *)key);
+	fprintf(stderr, "%s: %s", kind, sb_cstr(&sb));
+	sb_free(&sb);
 	if (what)
 		fprintf(stderr, ": %s", what);
 	fprintf(stderr, " at %s:%d:%d\n", loc.file ? loc.file->name : "<input>",
 		loc.line, loc.col);
 	diag_source_line(stderr, loc);
-	(void)E;
+	return true;
 }
 
 static void sem_error(struct elab *E, struct srcloc loc, const char *what,
@@ -93,11 +110,11 @@ static void sem_error(struct elab *E, struct srcloc loc, const char *what,
 {
 	va_list ap;
 
-	E->nerrors++;
-	if (E->nerrors > 50)
+	if (E->nerrors >= 50)
 		return;
 	va_start(ap, fmt);
-	vmessage(E, "semantic error", loc, what, fmt, ap);
+	if (vmessage(E, "semantic error", loc, what, fmt, ap))
+		E->nerrors++;
 	va_end(ap);
 }
 
@@ -108,12 +125,12 @@ static void expr_error(struct elab *E, const struct expr *e, const char *fmt, ..
 	char what[128];
 	va_list ap;
 
-	E->nerrors++;
-	if (E->nerrors > 50)
+	if (E->nerrors >= 50)
 		return;
 	describe(what, sizeof(what), e);
 	va_start(ap, fmt);
-	vmessage(E, "semantic error", e->loc, what, fmt, ap);
+	if (vmessage(E, "semantic error", e->loc, what, fmt, ap))
+		E->nerrors++;
 	va_end(ap);
 }
 
@@ -433,6 +450,15 @@ static void resolve_expr(struct elab *E, struct expr *e)
 		return;
 	case E_EMBEDDED:
 		break;
+	case E_CONST:
+		if (!E->s->guru && !(E->fn && E->fn->library))
+			expr_error(E, e, "@const needs stap -g (it reads a C "
+				   "constant)");
+		break;
+	case E_CHOOSE:
+		expr_error(E, e, "@choose_defined needs target variables, which "
+			   "are not available yet in this version");
+		return;
 	case E_DEFINED:
 		/* @defined of a target variable: no target variables exist
 		 * in these probes, so it is false; do not resolve inside. */
@@ -617,9 +643,14 @@ static void unify_sym(struct elab *E, struct symbol *s, enum val_type t,
 		else
 			sem_error(E, s->loc, s->name, "type mismatch (%s vs. %s)",
 				  type_name(t), type_name(s->type));
-		sem_error(E, s->type_loc, NULL, "type of '%s' was first inferred "
-			  "here (%s)", s->name, type_name(s->type));
-		E->nerrors--;	/* one error, two places */
+		{
+			int before = E->nerrors;
+
+			sem_error(E, s->type_loc, NULL, "type of '%s' was first "
+				  "inferred here (%s)", s->name,
+				  type_name(s->type));
+			E->nerrors = before;	/* one error, two places */
+		}
 	}
 }
 

@@ -70,7 +70,7 @@ static enum match_result match_timer(const struct probe_point *pp,
 	if (!is(comp(pp, 0), "timer"))
 		return MATCH_NONE;
 	if (is(c, "profile")) {
-		*msg = "timer.profile needs the kernel backend";
+		*msg = "timer.profile is not available yet in this version";
 		return MATCH_UNAVAILABLE;
 	}
 	for (size_t i = 0; c && i < sizeof(units) / sizeof(units[0]); i++) {
@@ -111,6 +111,48 @@ static enum match_result match_timer(const struct probe_point *pp,
 	return MATCH_NONE;
 }
 
+/* kprobe.function("f")[.return], kernel.function("f")[.call|.return],
+ * module("m").function("f")[...], kprobe.module("m").function("f")[...]:
+ * by symbol name for now (DWARF, wildcards, statements and $variables come
+ * with the debuginfo support). */
+static enum match_result match_kprobe(const struct probe_point *pp,
+				      const char *runtime,
+				      struct probe_target *t, const char **msg)
+{
+	const struct pp_comp *c0 = comp(pp, 0), *c1 = comp(pp, 1), *fn, *tail;
+	int i = 1;
+
+	if (is(c0, "module") || (is(c0, "kprobe") && is(c1, "module"))) {
+		const struct pp_comp *m = is(c0, "module") ? c0 : c1;
+
+		if (!m->arg || m->arg->kind != E_STR)
+			return MATCH_NONE;
+		t->module = m->arg->str;
+		i = is(c0, "module") ? 1 : 2;
+	} else if (!is(c0, "kprobe") && !is(c0, "kernel")) {
+		return MATCH_NONE;
+	}
+	fn = comp(pp, i);
+	tail = comp(pp, i + 1);
+	if (!is(fn, "function") || !fn->arg || fn->arg->kind != E_STR ||
+	    pp->comps.n > i + 2 ||
+	    (tail && !is(tail, "return") && !is(tail, "call")))
+		return MATCH_NONE;
+	if (!strcmp(runtime, "user")) {
+		*msg = "it needs the kernel";
+		return MATCH_UNAVAILABLE;
+	}
+	if (strpbrk(fn->arg->str, "*?[@:")) {
+		*msg = "wildcards and @file:line need the debuginfo support, "
+		       "which is not available yet in this version";
+		return MATCH_UNAVAILABLE;
+	}
+	t->kind = PROV_KPROBE;
+	t->symbol = fn->arg->str;
+	t->is_return = is(tail, "return");
+	return MATCH_OK;
+}
+
 /* Families the kernel backend provides. */
 static const char *const kernel_families[] = {
 	"kernel", "kprobe", "module", "process", "perf", "procfs",
@@ -128,19 +170,19 @@ enum match_result match_provider(struct arena *a, const struct probe_point *pp,
 	r = match_session(pp, out, msg);
 	if (r == MATCH_NONE)
 		r = match_timer(pp, out, msg);
+	if (r == MATCH_NONE)
+		r = match_kprobe(pp, runtime, out, msg);
 	if (r == MATCH_NONE) {
 		const struct pp_comp *c = comp(pp, 0);
 
 		for (int i = 0; c && kernel_families[i]; i++)
 			if (!strcmp(c->name, kernel_families[i])) {
-				*msg = "needs the kernel backend";
+				*msg = strcmp(runtime, "user")
+					? "this kind of probe point is not "
+					  "available yet in this version"
+					: "it needs the kernel";
 				return MATCH_UNAVAILABLE;
 			}
-	}
-	if (r == MATCH_UNAVAILABLE || r == MATCH_OK) {
-		if (r == MATCH_UNAVAILABLE && !strcmp(runtime, "kernel"))
-			*msg = "needs the kernel backend, which is not available "
-			       "yet in this version";
 	}
 	return r;
 }

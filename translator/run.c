@@ -14,12 +14,35 @@
 #include "config.h"
 #include "passes.h"
 
+static volatile pid_t forward_to;
+
+/* kill -TERM (or -HUP) sent to stap itself reaches the script too. */
+static void forward_signal(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	forward_to = pid;
+	/* Ctrl-C reaches the whole process group: the child handles it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 /* Pass 5 for the user runtime: run it; its exit status is ours. */
 int run_user(struct session *s, const char *exe)
 {
 	struct ptrvec argv = { 0 };
 	pid_t pid;
-	int status;
 
 	pv_push(&s->arena, &argv, (void *)exe);
 	if (s->target_pid) {
@@ -47,17 +70,7 @@ int run_user(struct session *s, const char *exe)
 		execv(exe, (char **)argv.v);
 		_exit(127);
 	}
-	if (pid < 0)
-		return 1;
-	/* Ctrl-C reaches the child too; it runs the end probes. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 1;
+	return pid < 0 ? 1 : wait_child(pid);
 }
 
 void remove_dir(const char *dir)
@@ -121,18 +134,6 @@ static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko)
 	pv_push(&s->arena, argv, (void *)ko);
 	for (int i = 0; i < s->globals.n; i++)
 		pv_push(&s->arena, argv, s->globals.v[i]);
-}
-
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 /* Runs argv (NULL-terminated) and returns its exit status. */

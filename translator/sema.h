@@ -48,7 +48,7 @@ struct func {
 
 /* The providers pass 2 matches probe points against. */
 enum provider {
-	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER,
+	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER, PROV_KPROBE,
 };
 
 struct probe_target {
@@ -57,6 +57,8 @@ struct probe_target {
 	int64_t priority;
 	int64_t period_ns, randomize_ns;
 	bool jiffies;
+	const char *symbol, *module;	/* kprobes */
+	bool is_return;
 };
 
 struct rprobe {

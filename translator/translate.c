@@ -541,7 +541,11 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 			   i, i, r, r, i);
 	}
 	case E_DEFINED:
+		/* Pass 2 decided: these probes have no target variables. */
 		return "((int64_t)0)";
+	case E_CONST:
+		/* Guru mode (checked in pass 2): a C constant by name. */
+		return fmt(G, "((int64_t)(%s))", e->str);
 	default:
 		return "((int64_t)0)";
 	}
@@ -687,8 +691,11 @@ static void count_action(struct gen *G, struct srcloc loc)
 {
 	line_directive(G, loc);
 	emit(G, "\tif (--c->actionremaining < 0) {\n"
+	     "\t\tc->last_stmt = %s;\n"
 	     "\t\tstp_error(c, \"MAXACTION exceeded\");\n\t\tgoto %s;\n\t}\n",
-	     G->err_label);
+	     c_string(G, fmt(G, "statement at %s:%d:%d",
+			     loc.file ? loc.file->name : "<input>", loc.line,
+			     loc.col)), G->err_label);
 }
 
 static void gen_foreach(struct gen *G, struct stmt *st)
@@ -734,6 +741,7 @@ static void gen_foreach(struct gen *G, struct stmt *st)
 		     "\tstp_map_iter_start(&%s, g_%s, %d, %d, %d, %s, %s, %uu);\n"
 		     "\twhile (stp_map_iter_next(&%s)) {\n",
 		     it, it, arr->name, sort_key, dir, agg, limit, slice, mask, it);
+		count_action(G, st->loc);
 		for (int i = 0; i < st->keys.n; i++) {
 			struct foreach_key *k = st->keys.v[i];
 
@@ -809,6 +817,8 @@ static void gen_stmt(struct gen *G, struct stmt *st)
 		break;
 	case S_WHILE:
 		emit(G, "\twhile (1) {\n");
+		/* Each iteration counts, so even an empty loop ends. */
+		count_action(G, st->loc);
 		emit(G, "\tif (!(%s))\n\t\tbreak;\n", gen_expr(G, st->e));
 		gen_stmt(G, st->body);
 		emit(G, "\t}\n");
@@ -831,6 +841,7 @@ static void gen_stmt(struct gen *G, struct stmt *st)
 			sb_free(&inc);
 		}
 		emit(G, " })) {\n");
+		count_action(G, st->loc);
 		if (st->e)
 			emit(G, "\tif (!(%s))\n\t\tbreak;\n", gen_expr(G, st->e));
 		gen_stmt(G, st->body);
@@ -1017,7 +1028,16 @@ static void gen_globals(struct gen *G, struct strbuf *out)
 		else
 			sb_printf(out, "static int64_t g_%s;\n", g->name);
 	}
-	/* -G NAME=VALUE may set the scalar ones. */
+	/* -G NAME=VALUE may set the scalar ones: in the kernel they are
+	 * module parameters. */
+	for (int i = 0; i < P->globals.n; i++) {
+		const struct symbol *g = P->globals.v[i];
+
+		if (g->nkeys > 0 || g->type == T_STATS)
+			continue;
+		sb_printf(out, "STP_GLOBAL_PARAM_%s(%s);\n",
+			  g->type == T_STRING ? "STRING" : "LONG", g->name);
+	}
 	sb_puts(out, "\nconst struct stp_global_param stp_global_params[] = {\n");
 	{
 		int n = 0;
@@ -1085,7 +1105,7 @@ static void gen_globals(struct gen *G, struct strbuf *out)
 static const char *const kind_names[] = {
 	[PROV_BEGIN] = "STP_PROBE_BEGIN", [PROV_END] = "STP_PROBE_END",
 	[PROV_ERROR] = "STP_PROBE_ERROR", [PROV_NEVER] = "STP_PROBE_NEVER",
-	[PROV_TIMER] = "STP_PROBE_TIMER",
+	[PROV_TIMER] = "STP_PROBE_TIMER", [PROV_KPROBE] = "STP_PROBE_KPROBE",
 };
 
 void translate(struct session *s, const struct program *P, const char *script_name,
@@ -1152,10 +1172,18 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		for (int j = 0; j < p->targets.n; j++) {
 			const struct probe_target *t = p->targets.v[j];
 
-			fprintf(out, "\t{ %s, %s, %" PRId64 ", %" PRId64 ", %" PRId64
-				", %d, probe_%d },\n", kind_names[t->kind],
+			fprintf(out, "\t{ .kind = %s, .pp = %s, .priority = %" PRId64
+				", .period_ns = %" PRId64 ", .randomize_ns = %" PRId64
+				", .jiffies = %d, .handler = probe_%d", kind_names[t->kind],
 				c_string(&G, t->pp), t->priority, t->period_ns,
 				t->randomize_ns, t->jiffies, p->id);
+			if (t->symbol)
+				fprintf(out, ", .symbol = %s", c_string(&G, t->symbol));
+			if (t->module)
+				fprintf(out, ", .module = %s", c_string(&G, t->module));
+			if (t->is_return)
+				fputs(", .is_return = 1", out);
+			fputs(" },\n", out);
 			ntargets++;
 		}
 	}

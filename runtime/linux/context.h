@@ -5,15 +5,16 @@
 
 #include <linux/timekeeping.h>
 
-/* target(): set from the module parameter staprun passes for -x/-c. */
+/* target(): set from the module parameter staprun passes for -x/-c
+ * (stp_target=PID, declared in linux/module.c). */
 static long stp_target;
 
-static int64_t stp_target_pid(void)
+static __maybe_unused int64_t stp_target_pid(void)
 {
 	return stp_target;
 }
 
-static int64_t stp_realtime_ns(void)
+static __maybe_unused int64_t stp_realtime_ns(void)
 {
 	return ktime_get_real_ns();
 }

@@ -4,9 +4,10 @@
  * number is stable and per-CPU data needs no lock.  Memory comes from
  * kvzalloc at module init only.  Each CPU prints into its own buffer; the
  * dispatcher flushes it into one shared ring after each handler, and the
- * transport (staprun's reader, a later piece) drains the ring with
- * stp_ring_take().  What does not fit in the ring is counted as lost and
- * reported at exit.  Errors and warnings go to the kernel log for now.
+ * transport (linux/transport.c: debugfs stapc/MODULE/trace) drains the
+ * ring with stp_ring_take().  What does not fit in the ring is counted as
+ * lost and reported in the control file.  Errors and warnings go to a
+ * second ring, read through stapc/MODULE/errors.
  */
 #ifndef STP_LINUX_PLATFORM_H
 #define STP_LINUX_PLATFORM_H
@@ -25,6 +26,8 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/printk.h>
+#include <linux/wait.h>
+#include <linux/poll.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
 #include <linux/stdarg.h>
 #else
@@ -40,6 +43,9 @@
 #endif
 #ifndef STP_RING_SIZE
 #define STP_RING_SIZE (1024 * 1024)
+#endif
+#ifndef STP_ERR_RING_SIZE
+#define STP_ERR_RING_SIZE (64 * 1024)
 #endif
 
 static inline void *stp_alloc(size_t n)
@@ -141,22 +147,107 @@ static inline void stp_irq_restore(unsigned long flags)
 }
 
 /* ---- output ---- */
+/* A byte ring shared by all CPUs.  Writers put a whole record or nothing,
+ * so that a reader never sees half a printf or half an error line; the
+ * transport (linux/transport.c) is the only taker and sleeps on wait. */
+struct stp_kring {
+	char *buf;
+	size_t size;
+	size_t head, tail;		/* free-running byte counts */
+	spinlock_t lock;
+	wait_queue_head_t wait;
+};
+
+static inline int stp_kring_init(struct stp_kring *r, size_t size)
+{
+	spin_lock_init(&r->lock);
+	init_waitqueue_head(&r->wait);
+	r->head = r->tail = 0;
+	r->size = size;
+	r->buf = kvzalloc(size, GFP_KERNEL);
+	return r->buf ? 0 : -ENOMEM;
+}
+
+static inline void stp_kring_free(struct stp_kring *r)
+{
+	kvfree(r->buf);
+	r->buf = NULL;
+}
+
+/* Any context that may take a spinlock with interrupts off (not NMI).
+ * Returns false, storing nothing, when the record does not fit. */
+static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
+{
+	unsigned long flags;
+	size_t pos, first;
+	bool ok = false;
+
+	if (!r->buf)		/* set and cleared only at load and unload */
+		return false;
+	spin_lock_irqsave(&r->lock, flags);
+	if (r->size - (r->head - r->tail) >= n) {
+		pos = r->head % r->size;
+		first = min_t(size_t, n, r->size - pos);
+		memcpy(r->buf + pos, s, first);
+		memcpy(r->buf, s + first, n - first);
+		r->head += n;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	if (ok && wq_has_sleeper(&r->wait))
+		wake_up_interruptible_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
+	return ok;
+}
+
+/* Takes up to n bytes, in the order they were put. */
+static inline size_t stp_kring_take(struct stp_kring *r, char *dst, size_t n)
+{
+	unsigned long flags;
+	size_t got, pos, first;
+
+	spin_lock_irqsave(&r->lock, flags);
+	got = min_t(size_t, n, r->head - r->tail);
+	if (got) {
+		pos = r->tail % r->size;
+		first = min_t(size_t, got, r->size - pos);
+		memcpy(dst, r->buf + pos, first);
+		memcpy(dst + first, r->buf, got - first);
+		r->tail += got;
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	return got;
+}
+
+static inline size_t stp_kring_len(struct stp_kring *r)
+{
+	unsigned long flags;
+	size_t n;
+
+	spin_lock_irqsave(&r->lock, flags);
+	n = r->head - r->tail;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return n;
+}
+
 struct stp_kbuf {
 	size_t len;
 	char data[STP_OUTBUF_SIZE];
 };
 
+/* The output lives as long as the module, not the session: once the end
+ * probes have run and the session is freed, the reader still drains what
+ * they printed.  stp_kout_init/stp_kout_free are the module's; the
+ * session's stp_out_init/stp_out_exit only check and flush. */
 struct stp_kout {
 	struct stp_kbuf **cpu;		/* nr_cpu_ids entries */
-	char *ring;			/* STP_RING_SIZE bytes */
-	size_t head, tail;		/* free-running byte counts */
-	atomic64_t lost;
-	spinlock_t lock;
+	struct stp_kring trace;		/* script output, STP_RING_SIZE */
+	struct stp_kring errors;	/* ERROR:/WARNING: lines */
+	atomic64_t lost;		/* trace bytes that did not fit */
 };
 
 static struct stp_kout stp_kout;
 
-static inline void stp_out_exit(void)
+static inline void stp_kout_free(void)
 {
 	int i;
 
@@ -164,21 +255,21 @@ static inline void stp_out_exit(void)
 		for (i = 0; i < (int)nr_cpu_ids; i++)
 			kvfree(stp_kout.cpu[i]);
 	kvfree(stp_kout.cpu);
-	kvfree(stp_kout.ring);
 	stp_kout.cpu = NULL;
-	stp_kout.ring = NULL;
+	stp_kring_free(&stp_kout.trace);
+	stp_kring_free(&stp_kout.errors);
 }
 
-static inline int stp_out_init(void)
+static inline int stp_kout_init(void)
 {
 	int i;
 
-	spin_lock_init(&stp_kout.lock);
 	atomic64_set(&stp_kout.lost, 0);
-	stp_kout.head = stp_kout.tail = 0;
-	stp_kout.cpu = stp_alloc(nr_cpu_ids * sizeof(*stp_kout.cpu));
-	stp_kout.ring = stp_alloc(STP_RING_SIZE);
-	if (!stp_kout.cpu || !stp_kout.ring)
+	if (stp_kring_init(&stp_kout.trace, STP_RING_SIZE) ||
+	    stp_kring_init(&stp_kout.errors, STP_ERR_RING_SIZE))
+		goto fail;
+	stp_kout.cpu = kvcalloc(nr_cpu_ids, sizeof(*stp_kout.cpu), GFP_KERNEL);
+	if (!stp_kout.cpu)
 		goto fail;
 	for_each_possible_cpu(i) {
 		stp_kout.cpu[i] = stp_alloc(sizeof(struct stp_kbuf));
@@ -187,8 +278,13 @@ static inline int stp_out_init(void)
 	}
 	return 0;
 fail:
-	stp_out_exit();
+	stp_kout_free();
 	return -ENOMEM;
+}
+
+static inline int stp_out_init(void)
+{
+	return stp_kout.cpu ? 0 : -ENOMEM;
 }
 
 static inline char *stp_out_reserve(size_t *avail)
@@ -208,41 +304,27 @@ static inline void stp_out_commit(size_t n)
  * reader never sees half a printf. */
 static inline void stp_out_flush(void)
 {
-	struct stp_kbuf *b = stp_kout.cpu[stp_cpu()];
-	unsigned long flags;
-	size_t pos, first;
+	struct stp_kbuf *b;
 
+	if (!stp_kout.cpu)
+		return;
+	b = stp_kout.cpu[stp_cpu()];
 	if (!b->len)
 		return;
-	spin_lock_irqsave(&stp_kout.lock, flags);
-	if (STP_RING_SIZE - (stp_kout.head - stp_kout.tail) < b->len) {
+	if (!stp_kring_put(&stp_kout.trace, b->data, b->len))
 		atomic64_add(b->len, &stp_kout.lost);
-	} else {
-		pos = stp_kout.head % STP_RING_SIZE;
-		first = min_t(size_t, b->len, STP_RING_SIZE - pos);
-		memcpy(stp_kout.ring + pos, b->data, first);
-		memcpy(stp_kout.ring, b->data + first, b->len - first);
-		stp_kout.head += b->len;
-	}
-	spin_unlock_irqrestore(&stp_kout.lock, flags);
 	b->len = 0;
 }
 
-/* For the transport: takes up to n bytes out of the ring. */
+/* The session is over; its output stays for the reader. */
+static inline void stp_out_exit(void)
+{
+}
+
+/* For the transport: takes up to n bytes of script output. */
 static inline size_t stp_ring_take(char *dst, size_t n)
 {
-	unsigned long flags;
-	size_t got, pos, first;
-
-	spin_lock_irqsave(&stp_kout.lock, flags);
-	got = min_t(size_t, n, stp_kout.head - stp_kout.tail);
-	pos = stp_kout.tail % STP_RING_SIZE;
-	first = min_t(size_t, got, STP_RING_SIZE - pos);
-	memcpy(dst, stp_kout.ring + pos, first);
-	memcpy(dst + first, stp_kout.ring, got - first);
-	stp_kout.tail += got;
-	spin_unlock_irqrestore(&stp_kout.lock, flags);
-	return got;
+	return stp_kring_take(&stp_kout.trace, dst, n);
 }
 
 static inline int64_t stp_out_lost(void)
@@ -250,9 +332,13 @@ static inline int64_t stp_out_lost(void)
 	return atomic64_read(&stp_kout.lost);
 }
 
+/* Errors and warnings go to the errors file; the kernel log gets them
+ * only when that ring is full or missing (and, at unload, what nobody
+ * read: see stp_kout_leftovers in linux/transport.c). */
 static inline void stp_err_write(const char *s, size_t n)
 {
-	printk(KERN_ERR "%.*s", (int)n, s);
+	if (!stp_kring_put(&stp_kout.errors, s, n))
+		printk(KERN_ERR "%s: %.*s", KBUILD_MODNAME, (int)n, s);
 }
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 8, 0)

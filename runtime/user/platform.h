@@ -232,4 +232,12 @@ static inline int stp_read_mem(void *dst, int64_t addr, size_t n, bool user)
 	return 0;
 }
 
+/* Generated code names each scalar global that -G may set, after the
+ * globals: STP_GLOBAL_PARAM_LONG(NAME); or STP_GLOBAL_PARAM_STRING(NAME);
+ * (module parameters in the kernel, see linux/module.c).  Here -G goes
+ * through stp_global_params[], so they only redeclare g_NAME, which
+ * checks its type. */
+#define STP_GLOBAL_PARAM_LONG(name)	extern int64_t g_##name
+#define STP_GLOBAL_PARAM_STRING(name)	extern char g_##name[MAXSTRINGLEN]
+
 #endif

@@ -1,0 +1,119 @@
+/* kprobes.c - kprobe.function / kernel.function probes by symbol name.
+ *
+ * One kprobe or kretprobe per probe point, registered when the session
+ * starts and unregistered (which waits for running handlers) when it
+ * stops.  A point that cannot be registered is a clear error at start;
+ * none is skipped silently. */
+#include <linux/kprobes.h>
+
+struct stp_kprobe {
+	const struct stp_probe *p;
+	bool registered;
+	union {
+		struct kprobe kp;
+		struct kretprobe rp;
+	};
+};
+
+static struct stp_kprobe *stp_kprobes;
+static int stp_nkprobes;
+
+static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct stp_kprobe *k = container_of(kp, struct stp_kprobe, kp);
+
+	stp_kprobe_run_regs(k->p, regs);
+	return 0;
+}
+
+static int stp_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct stp_kprobe *k = container_of(get_kretprobe(ri), struct stp_kprobe, rp);
+
+	stp_kprobe_run_regs(k->p, regs);
+	return 0;
+}
+
+static int stp_kprobes_init(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < stp_nprobes; i++)
+		n += stp_probes[i].kind == STP_PROBE_KPROBE;
+	if (!n)
+		return 0;
+	stp_kprobes = kcalloc(n, sizeof(*stp_kprobes), GFP_KERNEL);
+	if (!stp_kprobes)
+		return -ENOMEM;
+	for (i = 0; i < stp_nprobes; i++) {
+		const struct stp_probe *p = &stp_probes[i];
+		struct stp_kprobe *k;
+
+		if (p->kind != STP_PROBE_KPROBE)
+			continue;
+		k = &stp_kprobes[stp_nkprobes++];
+		k->p = p;
+		if (p->is_return) {
+			k->rp.kp.symbol_name = p->symbol;
+			k->rp.handler = stp_kretprobe_ret;
+			k->rp.maxactive = 0;	/* the kernel's default */
+		} else {
+			k->kp.symbol_name = p->symbol;
+			k->kp.pre_handler = stp_kprobe_pre;
+		}
+	}
+	return 0;
+}
+
+static void stp_kprobes_stop(void)
+{
+	int i;
+
+	for (i = 0; i < stp_nkprobes; i++) {
+		struct stp_kprobe *k = &stp_kprobes[i];
+
+		if (!k->registered)
+			continue;
+		if (k->p->is_return) {
+			unregister_kretprobe(&k->rp);
+			if (k->rp.nmissed)
+				stp_msg("WARNING: %s: %d return probes missed "
+					"(maxactive)\n", k->p->pp, k->rp.nmissed);
+		} else {
+			unregister_kprobe(&k->kp);
+		}
+		k->registered = false;
+	}
+}
+
+/* Registers every kprobe; on the first failure unregisters the ones
+ * done and reports which point could not be probed. */
+static int stp_kprobes_start(void)
+{
+	int i, rc;
+
+	for (i = 0; i < stp_nkprobes; i++) {
+		struct stp_kprobe *k = &stp_kprobes[i];
+
+		rc = k->p->is_return ? register_kretprobe(&k->rp)
+				     : register_kprobe(&k->kp);
+		if (rc) {
+			stp_msg("ERROR: cannot probe %s: %s (%d)\n", k->p->pp,
+				rc == -ENOENT ? "no such function" :
+				rc == -EINVAL ? "the kernel refuses to probe it" :
+				"registration failed", rc);
+			stp_kprobes_stop();
+			return rc;
+		}
+		k->registered = true;
+	}
+	return 0;
+}
+
+static void stp_kprobes_free(void)
+{
+	stp_kprobes_stop();
+	kfree(stp_kprobes);
+	stp_kprobes = NULL;
+	stp_nkprobes = 0;
+}
