@@ -555,8 +555,8 @@ static void report_status(struct session *s)
 		fprintf(stderr, "WARNING: Number of errors: %ld, skipped "
 			"probes: %ld\n", st.errors, st.skipped);
 	if (st.lost > 0 && !s->o->suppress_warnings)
-		fprintf(stderr, "WARNING: There were %ld lost output "
-			"messages.\n", st.lost);
+		fprintf(stderr, "WARNING: %ld bytes of output were lost: the "
+			"script printed faster than it was read.\n", st.lost);
 	if (st.errors > 0)
 		s->failed = 1;
 }
