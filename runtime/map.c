@@ -109,14 +109,18 @@ static inline uint32_t stp_map_hash(const struct stp_map *m,
 	return (uint32_t)stp_mix64(h);
 }
 
-static inline bool stp_key_eq(const struct stp_map *m, int32_t e,
-			      const union stp_key *k)
+/* Does entry e match k on every key not wildcarded in mask?  (mask 0:
+ * an exact match, the lookup's case.) */
+static inline bool stp_map_slice_match(const struct stp_map *m, int32_t e,
+				       const union stp_key *k, unsigned mask)
 {
 	int i;
 
 	for (i = 0; i < m->nkeys; i++) {
 		const char *p = stp_ent_key(m, e, i);
 
+		if (mask & (1u << i))
+			continue;
 		if (m->ktype[i] == 'l') {
 			if (*(const int64_t *)p != k[i].n)
 				return false;
@@ -133,7 +137,7 @@ static inline int32_t stp_map_find(const struct stp_map *m,
 	int32_t i;
 
 	for (i = m->heads[h & m->hmask]; i >= 0; i = stp_ent(m, i)->next)
-		if (stp_ent(m, i)->hash == h && stp_key_eq(m, i, k))
+		if (stp_ent(m, i)->hash == h && stp_map_slice_match(m, i, k, 0))
 			return i;
 	return -1;
 }
@@ -398,27 +402,6 @@ void stp_map_delete(struct stp_map *m, const union stp_key *k)
 
 	if (i >= 0)
 		stp_map_unlink(m, i);
-}
-
-/* Does entry e match k on every key not wildcarded in mask? */
-static bool stp_map_slice_match(const struct stp_map *m, int32_t e,
-				const union stp_key *k, unsigned mask)
-{
-	int i;
-
-	for (i = 0; i < m->nkeys; i++) {
-		const char *p = stp_ent_key(m, e, i);
-
-		if (mask & (1u << i))
-			continue;
-		if (m->ktype[i] == 'l') {
-			if (*(const int64_t *)p != k[i].n)
-				return false;
-		} else if (strncmp(p, stp_kstr(&k[i]), MAXSTRINGLEN - 1)) {
-			return false;
-		}
-	}
-	return true;
 }
 
 void stp_map_delete_slice(struct stp_map *m, const union stp_key *k,
