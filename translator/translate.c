@@ -34,6 +34,7 @@ struct gen {
 	const char *err_label;
 	int label;
 	const struct func *fn;
+	bool unchecked;			/* embedded C that may have set an error */
 };
 
 static void emit(struct gen *G, const char *fmt, ...)
@@ -471,6 +472,7 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 	case E_INDEX:
 		return gen_load(G, e);
 	case E_EMBEDDED:
+		G->unchecked = true;
 		if (etype(e) == T_STRING)
 			return fmt(G, "((const char *)(%s))", e->str);
 		return fmt(G, "((int64_t)(%s))", e->str);
@@ -894,8 +896,12 @@ static void gen_stmt(struct gen *G, struct stmt *st)
 		break;
 	}
 	}
-	if (st->kind == S_EXPR || st->kind == S_DELETE)
+	/* Everything that can fail checks right after itself; only embedded
+	 * C expressions leave it to the end of the statement. */
+	if (G->unchecked && st->kind != S_BLOCK) {
 		check_error(G);
+		G->unchecked = false;
+	}
 }
 
 /* ---- frames ---- */
