@@ -223,7 +223,9 @@ int build_kernel(struct session *s, const char *csrc_text, const char **ko_out)
 	}
 	f = fopen(arena_printf(&s->arena, "%s/Kbuild", dir), "w");
 	if (f) {
-		fprintf(f, "obj-m := %s.o\nccflags-y := -I%s -Wno-unused-label "
+		/* -g0: nothing reads the module's DWARF, and it triples
+		 * the compile time and the size of the .ko. */
+		fprintf(f, "obj-m := %s.o\nccflags-y := -I%s -g0 -Wno-unused-label "
 			"-Wno-unused-function -Wno-unused-variable "
 			"-Wno-declaration-after-statement\n", name, runtime);
 		fclose(f);
