@@ -79,13 +79,14 @@ static void usage(FILE *f)
 "                 is its process id, and the script stops when it exits\n"
 "  -x PID         target() is PID\n"
 "  -G NAME=VALUE  the same as NAME=VALUE after MODULE.ko\n"
+"  -b MB          output buffer size in MB (1-4095; default 1)\n"
 "  -d NAME        stop and unload the module NAME left loaded\n"
 "  -w             suppress warnings\n"
 "  -u             accepted; uprobes are part of the kernel, nothing to load\n"
 "  -v             tell more about what staprun does (repeat for more)\n"
 "  -h, --help     show this help\n"
 "\n"
-"Not available yet: -L, -A, -D (refused); -b, -s, -S (ignored).\n"
+"Not available yet: -L, -A, -D (refused); -s, -S (ignored).\n"
 "Interrupting staprun (SIGINT, SIGTERM, SIGHUP) stops the script; a third\n"
 "interrupt unloads the module without waiting for its end probes.\n",
 	      f);
@@ -93,7 +94,7 @@ static void usage(FILE *f)
 
 enum { OPT_NO_LOAD = 256 };
 
-static int parse_pid(const char *s, long *pid)
+static int parse_positive(const char *s, long *out)
 {
 	char *end;
 	long v;
@@ -102,7 +103,7 @@ static int parse_pid(const char *s, long *pid)
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v <= 0 || v > 0x7fffffffL)
 		return -1;
-	*pid = v;
+	*out = v;
 	return 0;
 }
 
@@ -121,7 +122,7 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.globals = xmalloc(sizeof *o.globals * (size_t)argc);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:c:x:G:d:wuvhbs:S:LAD",
+	while ((c = getopt_long(argc, argv, "+o:c:x:G:d:wuvhb:s:S:LAD",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 			o.command = optarg;
 			break;
 		case 'x':
-			if (parse_pid(optarg, &o.target) != 0) {
+			if (parse_positive(optarg, &o.target) != 0) {
 				err("-x needs a process id, not '%s'", optarg);
 				goto done;
 			}
@@ -155,6 +156,13 @@ int main(int argc, char **argv)
 			rc = 0;
 			goto done;
 		case 'b':
+			if (parse_positive(optarg, &o.bufsize) != 0 ||
+			    o.bufsize > 4095) {
+				err("-b needs a buffer size in MB from 1 to 4095, "
+				    "not '%s'", optarg);
+				goto done;
+			}
+			break;
 		case 's':
 		case 'S':
 			err("-%c is not available yet; ignored", c);
@@ -168,7 +176,7 @@ int main(int argc, char **argv)
 			o.no_load = 1;
 			break;
 		default:
-			if (optopt && strchr("ocxGdsS", optopt))
+			if (optopt && strchr("ocxGdbsS", optopt))
 				err("option -%c needs an argument", optopt);
 			else if (optopt)
 				err("unknown option -%c", optopt);

@@ -125,7 +125,7 @@ int check_globals(const struct options *o)
 
 char *module_params(const struct options *o, long pid)
 {
-	size_t i, len = 32;
+	size_t i, len = 64;
 	char *s, *p;
 
 	for (i = 0; i < o->nglobals; i++)
@@ -134,6 +134,8 @@ char *module_params(const struct options *o, long pid)
 	*p = '\0';
 	if (pid > 0)
 		p += sprintf(p, "stp_target=%ld", pid);
+	if (o->bufsize > 0)
+		p += sprintf(p, "%sstp_bufsize=%ld", p != s ? " " : "", o->bufsize);
 	for (i = 0; i < o->nglobals; i++) {
 		const char *g = o->globals[i];
 		const char *eq = strchr(g, '=');

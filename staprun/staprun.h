@@ -20,6 +20,7 @@ struct options {
 	const char *outfile;	/* -o */
 	const char *command;	/* -c */
 	long target;		/* -x PID, 0 when not given */
+	long bufsize;		/* -b MB, 0 when not given */
 	const char *unload;	/* -d NAME */
 	const char **globals;	/* NAME=VALUE, from -G and after MODULE */
 	size_t nglobals;
@@ -52,7 +53,8 @@ char *module_name(const char *path);
 char *kernel_module_name(const char *path, const char *name);
 /* Check NAME=VALUE arguments: 0, or -1 after a message. */
 int check_globals(const struct options *o);
-/* The parameter string: "stp_target=PID" when PID > 0, then the globals,
+/* The parameter string: "stp_target=PID" when PID > 0, "stp_bufsize=MB"
+ * with -b, then the globals,
  * values quoted for the kernel's parser when they hold white space. */
 char *module_params(const struct options *o, long pid);
 /* finit_module on FD (the opened PATH, module NAME, known to the kernel as

@@ -114,10 +114,12 @@ static const char *sibling(struct session *s, const char *build_rel,
 	return installed;
 }
 
-/* staprun's arguments for this session, after argv[0]. */
-static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko)
+/* staprun's arguments for this session, after argv[0].  In a VM the output
+ * file is written on this side (run_vm), not inside the guest. */
+static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko,
+			 bool in_vm)
 {
-	if (s->output_file) {
+	if (s->output_file && !in_vm) {
 		pv_push(&s->arena, argv, "-o");
 		pv_push(&s->arena, argv, (void *)s->output_file);
 	}
@@ -129,6 +131,10 @@ static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko)
 		pv_push(&s->arena, argv, "-c");
 		pv_push(&s->arena, argv, (void *)s->target_cmd);
 	}
+	if (s->buffer_mb) {
+		pv_push(&s->arena, argv, "-b");
+		pv_push(&s->arena, argv, arena_printf(&s->arena, "%d", s->buffer_mb));
+	}
 	for (int i = 0; i < s->verbose; i++)
 		pv_push(&s->arena, argv, "-v");
 	pv_push(&s->arena, argv, (void *)ko);
@@ -136,14 +142,20 @@ static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko)
 		pv_push(&s->arena, argv, s->globals.v[i]);
 }
 
-/* Runs argv (NULL-terminated) and returns its exit status. */
-static int spawn(struct ptrvec *argv)
+/* Runs argv (NULL-terminated), its stdout into OUTFILE when not NULL, and
+ * returns its exit status. */
+static int spawn(struct ptrvec *argv, const char *outfile)
 {
 	pid_t pid;
 
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		if (outfile && !freopen(outfile, "w", stdout)) {
+			fprintf(stderr, "stap: cannot open '%s': %s\n", outfile,
+				strerror(errno));
+			_exit(1);
+		}
 		execv(argv->v[0], (char **)argv->v);
 		fprintf(stderr, "stap: cannot run %s: %s\n", (char *)argv->v[0],
 			strerror(errno));
@@ -158,9 +170,9 @@ int run_staprun(struct session *s, const char *ko)
 
 	pv_push(&s->arena, &argv, (void *)sibling(s, "staprun/staprun",
 						  BINDIR "/staprun"));
-	staprun_args(s, &argv, ko);
+	staprun_args(s, &argv, ko, false);
 	pv_push(&s->arena, &argv, NULL);
-	return spawn(&argv);
+	return spawn(&argv, NULL);
 }
 
 /* --vm: boot the target kernel in qemu with staprun and the module, and run
@@ -182,9 +194,9 @@ int run_vm(struct session *s, const char *ko)
 	pv_push(&s->arena, &argv, arena_printf(&s->arena, "%s:%s", ko, guest_ko));
 	pv_push(&s->arena, &argv, "--");
 	pv_push(&s->arena, &argv, "/stap/staprun");
-	staprun_args(s, &inner, guest_ko);
+	staprun_args(s, &inner, guest_ko, true);
 	for (int i = 0; i < inner.n; i++)
 		pv_push(&s->arena, &argv, inner.v[i]);
 	pv_push(&s->arena, &argv, NULL);
-	return spawn(&argv);
+	return spawn(&argv, s->output_file);
 }

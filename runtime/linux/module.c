@@ -47,6 +47,8 @@ static int stp_kstate;			/* enum stp_kstate */
  * would otherwise overwrite it with the script's initializer (as -G does
  * in the user runtime). */
 module_param(stp_target, long, 0444);
+MODULE_PARM_DESC(stp_bufsize, "output buffer in MB (staprun -b), 0: the default");
+module_param(stp_bufsize, uint, 0444);
 MODULE_PARM_DESC(stp_target, "target(): the process given with -x or -c");
 
 struct stp_kparam {

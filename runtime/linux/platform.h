@@ -260,12 +260,19 @@ static inline void stp_kout_free(void)
 	stp_kring_free(&stp_kout.errors);
 }
 
+/* staprun -b MB (stap -s MB): the trace ring's size; 0 keeps
+ * STP_RING_SIZE.  A module parameter, set before stp_kout_init runs. */
+static unsigned int stp_bufsize;
+
 static inline int stp_kout_init(void)
 {
+	size_t size = stp_bufsize ? (size_t)stp_bufsize << 20 : STP_RING_SIZE;
 	int i;
 
 	atomic64_set(&stp_kout.lost, 0);
-	if (stp_kring_init(&stp_kout.trace, STP_RING_SIZE) ||
+	if (stp_bufsize > 4095)
+		return -EINVAL;
+	if (stp_kring_init(&stp_kout.trace, size) ||
 	    stp_kring_init(&stp_kout.errors, STP_ERR_RING_SIZE))
 		goto fail;
 	stp_kout.cpu = kvcalloc(nr_cpu_ids, sizeof(*stp_kout.cpu), GFP_KERNEL);
