@@ -229,6 +229,7 @@ void stp_regex_matched(struct stp_context *c, int64_t n, char *out);
 enum stp_probe_kind {
 	STP_PROBE_BEGIN, STP_PROBE_END, STP_PROBE_ERROR, STP_PROBE_TIMER,
 	STP_PROBE_NEVER, STP_PROBE_KPROBE,
+	STP_PROBE_PROFILE,		/* timer.profile: every tick, every CPU */
 };
 
 struct stp_probe {

@@ -55,6 +55,7 @@ static enum match_result match_session(const struct probe_point *pp,
 }
 
 static enum match_result match_timer(const struct probe_point *pp,
+				     const char *runtime,
 				     struct probe_target *t, const char **msg)
 {
 	static const struct { const char *unit; int64_t ns; } units[] = {
@@ -69,9 +70,19 @@ static enum match_result match_timer(const struct probe_point *pp,
 
 	if (!is(comp(pp, 0), "timer"))
 		return MATCH_NONE;
+	/* timer.profile and its other name timer.profile.tick */
 	if (is(c, "profile")) {
-		*msg = "timer.profile is not available yet in this version";
-		return MATCH_UNAVAILABLE;
+		if (c->arg || (r && (!is(r, "tick") || r->arg)) ||
+		    pp->comps.n > 3) {
+			*msg = "timer.profile takes no argument";
+			return MATCH_ERROR;
+		}
+		if (!strcmp(runtime, "user")) {
+			*msg = "it needs the kernel";
+			return MATCH_UNAVAILABLE;
+		}
+		t->kind = PROV_PROFILE;
+		return MATCH_OK;
 	}
 	for (size_t i = 0; c && i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(c->name, units[i].unit))
@@ -169,7 +180,7 @@ enum match_result match_provider(struct arena *a, const struct probe_point *pp,
 	out->pp = probe_point_text(a, pp);
 	r = match_session(pp, out, msg);
 	if (r == MATCH_NONE)
-		r = match_timer(pp, out, msg);
+		r = match_timer(pp, runtime, out, msg);
 	if (r == MATCH_NONE)
 		r = match_kprobe(pp, runtime, out, msg);
 	if (r == MATCH_NONE) {

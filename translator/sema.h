@@ -49,6 +49,7 @@ struct func {
 /* The providers pass 2 matches probe points against. */
 enum provider {
 	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER, PROV_KPROBE,
+	PROV_PROFILE,
 };
 
 struct probe_target {

@@ -1112,6 +1112,7 @@ static const char *const kind_names[] = {
 	[PROV_BEGIN] = "STP_PROBE_BEGIN", [PROV_END] = "STP_PROBE_END",
 	[PROV_ERROR] = "STP_PROBE_ERROR", [PROV_NEVER] = "STP_PROBE_NEVER",
 	[PROV_TIMER] = "STP_PROBE_TIMER", [PROV_KPROBE] = "STP_PROBE_KPROBE",
+	[PROV_PROFILE] = "STP_PROBE_PROFILE",
 };
 
 void translate(struct session *s, const struct program *P, const char *script_name,
