@@ -3,8 +3,6 @@
  * flushes it after each handler.  Only when the buffer is full does a
  * handler flush early; what still does not fit is counted as lost. */
 
-static int64_t stp_print_lost;
-
 void stp_print(struct stp_context *c, const char *s, size_t len)
 {
 	size_t avail, n;
@@ -17,7 +15,7 @@ void stp_print(struct stp_context *c, const char *s, size_t len)
 			stp_out_flush();
 			p = stp_out_reserve(&avail);
 			if (!avail) {
-				stp_print_lost += (int64_t)len;
+				stp_out_add_lost((int64_t)len);
 				return;
 			}
 		}
@@ -53,7 +51,7 @@ void stp_printf(struct stp_context *c, const char *fmt,
 		p = stp_out_reserve(&avail);
 		n = stp_printf_try(p, avail, fmt, args, nargs, &fault, &user);
 		if (n >= 0 && (size_t)n >= avail) {
-			stp_print_lost += n - (int64_t)(avail ? avail - 1 : 0);
+			stp_out_add_lost(n - (int64_t)(avail ? avail - 1 : 0));
 			n = avail ? (int)avail - 1 : 0;
 		}
 	}

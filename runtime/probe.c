@@ -238,7 +238,7 @@ int stp_session_end(void)
 	int64_t lost;
 
 	stp_out_flush();
-	lost = stp_out_lost() + stp_print_lost;
+	lost = stp_out_lost();
 	if (lost)
 		stp_msg("WARNING: %lld bytes of output were lost\n",
 			(long long)lost);

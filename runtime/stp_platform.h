@@ -16,7 +16,8 @@
  *   stp_busy_enter/exit          the context reentrancy guard
  *   stp_irq_save/restore         around a handler
  *   output sink                  stp_out_init/exit/reserve/commit/flush,
- *                                stp_out_lost, stp_err_write
+ *                                stp_out_lost, stp_out_add_lost,
+ *                                stp_err_write
  *   int stp_read_mem(void *dst, int64_t addr, size_t n, bool user)
  *                                0, or -1 on a fault, never a crash
  */

@@ -81,6 +81,10 @@ struct stp_context {
 	/* The message of the error that ended the session, for the error
 	 * probes (c->error itself is NULL while they run). */
 	char last_error[MAXSTRINGLEN];
+	/* tokenize()'s input and position: per CPU, so that handlers on
+	 * other CPUs cannot tear it. */
+	char tok_buf[MAXSTRINGLEN];
+	char *tok_pos;
 };
 
 /* Raise a runtime error in the running handler: printf-style message.  The

@@ -101,19 +101,36 @@ static const struct kernel_param_ops stp_kparam_ops = {
 	.get = stp_kparam_get,
 };
 
-#define STP_GLOBAL_PARAM_LONG(name)					\
-	static struct stp_kparam stp_kparam_##name = {			\
-		.lval = &g_##name,					\
+/* The kernel_param by hand rather than with module_param_cb(), and VAR
+ * only under # and ## (not passed on to another macro): a global named
+ * like a kernel macro (current, jiffies, PAGE_SIZE) must not expand. */
+#define STP_GLOBAL_PARAM_LONG(var)					\
+	static struct stp_kparam stp_kparam_##var = { .lval = &g_##var };	\
+	static const char stp_kparam_name_##var[] = #var;		\
+	static const struct kernel_param stp_kparam_kp_##var		\
+	__used __section("__param") __aligned(sizeof(void *)) = {	\
+		.name = stp_kparam_name_##var,				\
+		.mod = THIS_MODULE,					\
+		.ops = &stp_kparam_ops,					\
+		.perm = 0,						\
+		.level = -1,						\
+		.arg = &stp_kparam_##var,				\
 	};								\
-	MODULE_PARM_DESC(name, "script global " #name " (long)");	\
-	module_param_cb(name, &stp_kparam_ops, &stp_kparam_##name, 0)
+	MODULE_INFO(parm, #var ":script global " #var " (long)")
 
-#define STP_GLOBAL_PARAM_STRING(name)					\
-	static struct stp_kparam stp_kparam_##name = {			\
-		.sval = g_##name,					\
+#define STP_GLOBAL_PARAM_STRING(var)					\
+	static struct stp_kparam stp_kparam_##var = { .sval = g_##var };	\
+	static const char stp_kparam_name_##var[] = #var;		\
+	static const struct kernel_param stp_kparam_kp_##var		\
+	__used __section("__param") __aligned(sizeof(void *)) = {	\
+		.name = stp_kparam_name_##var,				\
+		.mod = THIS_MODULE,					\
+		.ops = &stp_kparam_ops,					\
+		.perm = 0,						\
+		.level = -1,						\
+		.arg = &stp_kparam_##var,				\
 	};								\
-	MODULE_PARM_DESC(name, "script global " #name " (string)");	\
-	module_param_cb(name, &stp_kparam_ops, &stp_kparam_##name, 0)
+	MODULE_INFO(parm, #var ":script global " #var " (string)")
 
 static void stp_kparams_apply(void)
 {
@@ -243,7 +260,7 @@ static int stp_ctl_status(char *buf, size_t size)
 	return scnprintf(buf, size, "state=%s errors=%ld skipped=%ld lost=%lld\n",
 			 names[k], stp_atomic_read(&stp_sess.errors),
 			 stp_atomic_read(&stp_sess.skipped),
-			 (long long)(stp_out_lost() + stp_print_lost));
+			 (long long)stp_out_lost());
 }
 
 /* ---- load and unload ---- */

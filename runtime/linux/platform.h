@@ -28,6 +28,8 @@
 #include <linux/printk.h>
 #include <linux/wait.h>
 #include <linux/poll.h>
+#include <linux/irq_work.h>
+#include <linux/preempt.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)
 #include <linux/stdarg.h>
 #else
@@ -149,19 +151,31 @@ static inline void stp_irq_restore(unsigned long flags)
 /* ---- output ---- */
 /* A byte ring shared by all CPUs.  Writers put a whole record or nothing,
  * so that a reader never sees half a printf or half an error line; the
- * transport (linux/transport.c) is the only taker and sleeps on wait. */
+ * transport (linux/transport.c) is the only taker and sleeps on wait.
+ * A writer in NMI context (a kprobe on a function NMIs call) only tries
+ * the lock, which the code it interrupted may hold, and wakes the reader
+ * through an irq_work, since waking takes the wait queue's lock. */
 struct stp_kring {
 	char *buf;
 	size_t size;
 	size_t head, tail;		/* free-running byte counts */
 	spinlock_t lock;
 	wait_queue_head_t wait;
+	struct irq_work wake_work;
 };
+
+static void stp_kring_wake(struct irq_work *w)
+{
+	struct stp_kring *r = container_of(w, struct stp_kring, wake_work);
+
+	wake_up_interruptible_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
+}
 
 static inline int stp_kring_init(struct stp_kring *r, size_t size)
 {
 	spin_lock_init(&r->lock);
 	init_waitqueue_head(&r->wait);
+	init_irq_work(&r->wake_work, stp_kring_wake);
 	r->head = r->tail = 0;
 	r->size = size;
 	r->buf = kvzalloc(size, GFP_KERNEL);
@@ -170,12 +184,14 @@ static inline int stp_kring_init(struct stp_kring *r, size_t size)
 
 static inline void stp_kring_free(struct stp_kring *r)
 {
+	if (r->buf)
+		irq_work_sync(&r->wake_work);
 	kvfree(r->buf);
 	r->buf = NULL;
 }
 
-/* Any context that may take a spinlock with interrupts off (not NMI).
- * Returns false, storing nothing, when the record does not fit. */
+/* Any context, NMI included.  Returns false, storing nothing, when the
+ * record does not fit (or, in NMI, when the lock is taken). */
 static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 {
 	unsigned long flags;
@@ -184,7 +200,12 @@ static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 
 	if (!r->buf)		/* set and cleared only at load and unload */
 		return false;
-	spin_lock_irqsave(&r->lock, flags);
+	if (in_nmi()) {
+		if (!spin_trylock_irqsave(&r->lock, flags))
+			return false;
+	} else {
+		spin_lock_irqsave(&r->lock, flags);
+	}
 	if (r->size - (r->head - r->tail) >= n) {
 		pos = r->head % r->size;
 		first = min_t(size_t, n, r->size - pos);
@@ -194,8 +215,13 @@ static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 		ok = true;
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
-	if (ok && wq_has_sleeper(&r->wait))
-		wake_up_interruptible_poll(&r->wait, EPOLLIN | EPOLLRDNORM);
+	if (ok && wq_has_sleeper(&r->wait)) {
+		if (in_nmi())
+			irq_work_queue(&r->wake_work);
+		else
+			wake_up_interruptible_poll(&r->wait,
+						   EPOLLIN | EPOLLRDNORM);
+	}
 	return ok;
 }
 
@@ -337,6 +363,12 @@ static inline size_t stp_ring_take(char *dst, size_t n)
 static inline int64_t stp_out_lost(void)
 {
 	return atomic64_read(&stp_kout.lost);
+}
+
+/* Bytes a handler could not print even into an empty buffer: any CPU. */
+static inline void stp_out_add_lost(int64_t n)
+{
+	atomic64_add(n, &stp_kout.lost);
 }
 
 /* Errors and warnings go to the errors file; the kernel log gets them

@@ -174,6 +174,11 @@ static inline int64_t stp_out_lost(void)
 	return stp_uout.lost;
 }
 
+static inline void stp_out_add_lost(int64_t n)
+{
+	stp_uout.lost += n;
+}
+
 /* Output written so far but not flushed (tests read it from here). */
 static inline const char *stp_out_pending(size_t *len)
 {
