@@ -87,6 +87,40 @@ void stp_probe_run(const struct stp_probe *p)
 	stp_probe_run_regs(p, NULL);
 }
 
+#ifndef MAXTRYLOCK
+#define MAXTRYLOCK 1000
+#endif
+
+/* The probe's global locks, in their order; false (none held) when one
+ * stays taken for MAXTRYLOCK tries. */
+static bool stp_probe_lock(const struct stp_probe *p)
+{
+	int i, tries;
+
+	for (i = 0; i < p->nlocks; i++) {
+		const struct stp_lock *l = &p->locks[i];
+
+		for (tries = 0; !stp_rw_trylock(l->lock, l->write); tries++) {
+			if (tries == MAXTRYLOCK) {
+				while (--i >= 0)
+					stp_rw_unlock(p->locks[i].lock,
+						      p->locks[i].write);
+				return false;
+			}
+			stp_lock_delay();
+		}
+	}
+	return true;
+}
+
+static void stp_probe_unlock(const struct stp_probe *p)
+{
+	int i;
+
+	for (i = p->nlocks - 1; i >= 0; i--)
+		stp_rw_unlock(p->locks[i].lock, p->locks[i].write);
+}
+
 void stp_probe_run_regs(const struct stp_probe *p, void *regs)
 {
 	struct stp_context *c;
@@ -104,6 +138,12 @@ void stp_probe_run_regs(const struct stp_probe *p, void *regs)
 		stp_irq_restore(flags);
 		return;
 	}
+	if (!stp_probe_lock(p)) {
+		stp_probe_skipped();
+		stp_busy_exit(&c->busy);
+		stp_irq_restore(flags);
+		return;
+	}
 	stp_sess.runs[cpu]++;
 	c->probe_point = p->pp;
 	c->error = NULL;
@@ -113,6 +153,7 @@ void stp_probe_run_regs(const struct stp_probe *p, void *regs)
 	c->in_try = false;
 	c->regs = regs;
 	p->handler(c);
+	stp_probe_unlock(p);
 	if (c->error)
 		stp_probe_error(c);
 	stp_out_flush();

@@ -13,6 +13,8 @@
  *   int64_t stp_time_ns(void)    monotonic
  *   stp_spinlock_t               stp_spin_init/lock/unlock
  *   stp_atomic_t                 stp_atomic_read/set/inc/cmpxchg
+ *   stp_rwlock_t                 STP_RWLOCK_DEFINE(name), stp_rw_trylock,
+ *                                stp_rw_unlock, stp_lock_delay
  *   stp_busy_enter/exit          the context reentrancy guard
  *   stp_irq_save/restore         around a handler
  *   output sink                  stp_out_init/exit/reserve/commit/flush,

@@ -229,6 +229,13 @@ int stp_regex_match(struct stp_context *c, const char *re, const char *s);
  * there was no match or n is out of range. */
 void stp_regex_matched(struct stp_context *c, int64_t n, char *out);
 
+/* A global's lock as a probe takes it: shared, or exclusive when the
+ * probe modifies the global. */
+struct stp_lock {
+	stp_rwlock_t *lock;
+	bool write;
+};
+
 /* ---- what generated code provides ---- */
 enum stp_probe_kind {
 	STP_PROBE_BEGIN, STP_PROBE_END, STP_PROBE_ERROR, STP_PROBE_TIMER,
@@ -250,6 +257,10 @@ struct stp_probe {
 	const char *symbol;
 	const char *module;
 	bool is_return;
+	/* the globals' locks the handler runs under, in one global order
+	 * (the translator's locks.c); taken by the dispatcher */
+	const struct stp_lock *locks;
+	int nlocks;
 };
 
 extern const struct stp_probe stp_probes[];

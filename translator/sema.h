@@ -62,6 +62,12 @@ struct probe_target {
 	bool is_return;
 };
 
+/* A global a probe locks while it runs (locks.c). */
+struct lock_use {
+	const struct symbol *global;
+	bool write;
+};
+
 struct rprobe {
 	struct ptrvec targets;		/* struct probe_target * */
 	struct stmt *body;

@@ -656,8 +656,8 @@ static const char *gen_call(struct gen *G, struct expr *e)
 	/* The callee's frame is the next one up: fill in its parameters. */
 	frame = "callee";
 	emit(G, "\t{\n\tstruct f%d_frame *callee = &((union stp_frame *)"
-	     "c->locals)[c->nesting + 1].f%d;\n\n\tmemset(callee, 0, "
-	     "sizeof(*callee));\n", f->id, f->id);
+	     "c->locals)[c->nesting + 1].f%d;\n\n\tf%d_init(callee);\n",
+	     f->id, f->id, f->id);
 	for (int i = 0; i < e->args.n && i < 64; i++) {
 		const struct symbol *p = f->params.v[i];
 
@@ -938,6 +938,26 @@ static void frame_struct(struct strbuf *out, const char *name,
 	for (int i = 0; i < fi->nres; i++)
 		sb_printf(out, "\tstruct stp_stat_result r%d;\n", i);
 	sb_puts(out, "};\n");
+	/* What a new frame needs: locals and the return value start as 0
+	 * or "" (callers fill in the parameters; temporaries are always
+	 * written before they are read).  Cheaper than zeroing it all. */
+	sb_printf(out, "static inline void %s_init(struct %s_frame *f)\n{\n",
+		  name, name);
+	for (int i = 0; i < locals->n; i++) {
+		const struct symbol *s = locals->v[i];
+
+		if (s->type == T_STRING)
+			sb_printf(out, "\tf->l_%s[0] = '\\0';\n", s->name);
+		else
+			sb_printf(out, "\tf->l_%s = 0;\n", s->name);
+	}
+	if (ret == T_STRING)
+		sb_puts(out, "\tf->ret_s[0] = '\\0';\n");
+	else if (params)
+		sb_puts(out, "\tf->ret = 0;\n");
+	else
+		sb_puts(out, "\t(void)f;\n");
+	sb_puts(out, "}\n");
 }
 
 static void gen_function(struct gen *G, const struct func *f, struct strbuf *frames,
@@ -1005,7 +1025,7 @@ static void gen_probe(struct gen *G, const struct rprobe *p, struct strbuf *fram
 	frame_struct(frames, name, NULL, &p->locals, &fi, T_LONG);
 	sb_printf(code, "static void probe_%d(struct stp_context *c)\n{\n"
 		  "\tstruct %s_frame *l = &((union stp_frame *)c->locals)[0].%s;\n\n"
-		  "\tmemset(l, 0, sizeof(*l));\n", p->id, name, name);
+		  "\t%s_init(l);\n", p->id, name, name, name);
 	sb_put(code, body.buf ? body.buf : "", body.len);
 	sb_puts(code, "\tgoto out;\nout:\n\t(void)l;\n}\n\n");
 	sb_free(&body);
@@ -1121,6 +1141,7 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	struct gen G;
 	struct strbuf frames, code, globals;
 	int ntargets = 0;
+	struct ptrvec *locks;
 
 	memset(&G, 0, sizeof(G));
 	G.a = &s->arena;
@@ -1172,6 +1193,25 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	fputs("};\n\nconst size_t stp_locals_size = sizeof(union stp_frame) * "
 	      "(MAXNESTING + 1);\n\n", out);
 	fputs(sb_cstr(&code), out);
+	/* Each global's lock, and the ones each probe takes (locks.c). */
+	locks = compute_locks(&s->arena, P);
+	for (int i = 0; i < P->globals.n; i++)
+		fprintf(out, "STP_RWLOCK_DEFINE(glock_%s);\n",
+			((const struct symbol *)P->globals.v[i])->name);
+	for (int i = 0; i < P->probes.n; i++) {
+		if (!locks[i].n)
+			continue;
+		fprintf(out, "static const struct stp_lock probe_%d_locks[] = {\n",
+			((const struct rprobe *)P->probes.v[i])->id);
+		for (int j = 0; j < locks[i].n; j++) {
+			const struct lock_use *u = locks[i].v[j];
+
+			fprintf(out, "\t{ &glock_%s, %d },\n", u->global->name,
+				u->write);
+		}
+		fputs("};\n", out);
+	}
+	fputs("\n", out);
 	fputs("const struct stp_probe stp_probes[] = {\n", out);
 	for (int i = 0; i < P->probes.n; i++) {
 		const struct rprobe *p = P->probes.v[i];

@@ -9,4 +9,8 @@
 void translate(struct session *s, const struct program *p,
 	       const char *script_name, FILE *out);
 
+/* locks.c: for each probe of p, in order, a list of struct lock_use *
+ * in global order. */
+struct ptrvec *compute_locks(struct arena *a, const struct program *p);
+
 #endif

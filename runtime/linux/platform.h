@@ -21,6 +21,7 @@
 #include <linux/smp.h>
 #include <linux/cpumask.h>
 #include <linux/spinlock.h>
+#include <linux/delay.h>
 #include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
@@ -99,6 +100,34 @@ static inline void stp_spin_lock(stp_spinlock_t *l)
 static inline void stp_spin_unlock(stp_spinlock_t *l)
 {
 	spin_unlock_irqrestore(&l->lock, l->flags);
+}
+
+/* A global's lock.  Handlers only try it (they run with interrupts off,
+ * maybe in NMI): stp_probe_lock() retries MAXTRYLOCK times, TRYLOCKDELAY
+ * ns apart, then skips the probe. */
+typedef rwlock_t stp_rwlock_t;
+#define STP_RWLOCK_DEFINE(name)	static DEFINE_RWLOCK(name)
+
+static inline bool stp_rw_trylock(stp_rwlock_t *l, bool write)
+{
+	return write ? write_trylock(l) : read_trylock(l);
+}
+
+static inline void stp_rw_unlock(stp_rwlock_t *l, bool write)
+{
+	if (write)
+		write_unlock(l);
+	else
+		read_unlock(l);
+}
+
+#ifndef TRYLOCKDELAY
+#define TRYLOCKDELAY 100		/* ns */
+#endif
+
+static inline void stp_lock_delay(void)
+{
+	ndelay(TRYLOCKDELAY);
 }
 
 typedef atomic_long_t stp_atomic_t;
