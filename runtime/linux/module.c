@@ -35,6 +35,8 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "transport.c"
 #include "timer.c"
 #include "kprobes.c"
+#include "memory.c"
+#include "target.c"
 
 static DEFINE_MUTEX(stp_ctl_mutex);
 static int stp_kstate;			/* enum stp_kstate */
