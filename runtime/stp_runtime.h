@@ -85,6 +85,8 @@ struct stp_context {
 	 * other CPUs cannot tear it. */
 	char tok_buf[MAXSTRINGLEN];
 	char *tok_pos;
+	/* a string read while pretty-printing a target variable */
+	char scratch[MAXSTRINGLEN];
 };
 
 /* Raise a runtime error in the running handler: printf-style message.  The

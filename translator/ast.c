@@ -145,6 +145,7 @@ struct expr *ast_clone_expr(struct arena *a, const struct expr *e)
 	c = arena_alloc(a, sizeof(*c));
 	*c = *e;
 	c->sym = NULL;
+	c->tv = NULL;
 	c->a = ast_clone_expr(a, e->a);
 	c->b = ast_clone_expr(a, e->b);
 	c->c = ast_clone_expr(a, e->c);

@@ -87,6 +87,7 @@ struct expr {
 	bool parens;		/* written in parentheses (pass 1) */
 	int type;		/* filled in by pass 2 */
 	void *sym;		/* filled in by pass 2 */
+	void *tv;		/* pass 2: E_TARGET/E_CAST's struct tv_access */
 };
 
 enum stmt_kind {

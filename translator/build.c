@@ -119,7 +119,7 @@ static const char *module_hash(struct session *s, const char *csrc_text,
 			    (unsigned long long)h.b);
 }
 
-static const char *cache_dir(struct session *s)
+const char *cache_dir(struct session *s)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 

@@ -18,6 +18,7 @@
 #include "parse_int.h"
 #include "probes.h"
 #include "sema.h"
+#include "targets.h"
 
 struct elab {
 	struct session *s;
@@ -35,6 +36,7 @@ struct elab {
 	/* the body being resolved */
 	struct ptrvec *locals;
 	struct func *fn;		/* NULL in a probe */
+	const struct probe_target *target;	/* the probe's, for $vars */
 	int loop_depth;
 	bool readonly;
 };
@@ -361,14 +363,9 @@ static struct symbol *lookup(struct elab *E, const char *name, struct srcloc loc
 static void use_function(struct elab *E, struct func *f);
 static void resolve_stmt(struct elab *E, struct stmt *st);
 
-static bool kernel_only(struct elab *E, const struct expr *e, const char *what)
+static void kernel_only(struct elab *E, const struct expr *e, const char *what)
 {
-	if (strcmp(E->s->runtime, "user"))
-		expr_error(E, e, "%s needs the kernel backend, which is not "
-			   "available yet in this version", what);
-	else
-		expr_error(E, e, "%s is not available in the user runtime", what);
-	return false;
+	expr_error(E, e, "%s is not available in the user runtime", what);
 }
 
 static bool in_other_runtime(struct elab *E, const char *name)
@@ -384,6 +381,50 @@ static bool in_other_runtime(struct elab *E, const char *name)
 		}
 	}
 	return false;
+}
+
+static void resolve_expr(struct elab *E, struct expr *e);
+static int static_condition(struct elab *E, struct expr *c);
+
+/* $var..., @cast(...)...: its index expressions and @cast's operand are
+ * script expressions; the rest is targets.c's. */
+static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
+{
+	const char *err;
+
+	for (int i = 0; i < e->comps.n; i++) {
+		struct target_comp *c = e->comps.v[i];
+
+		if (c->is_index)
+			resolve_expr(E, c->index);
+	}
+	resolve_expr(E, e->a);
+	if (!strcmp(E->s->runtime, "user")) {
+		kernel_only(E, e, "target variable access");
+		return;
+	}
+	if (E->fn && e->kind == E_TARGET) {
+		expr_error(E, e, "target variables are only available in probe "
+			   "handlers, not in functions");
+		return;
+	}
+	err = resolve_target(E->s, E->fn ? NULL : E->target, e, address_of);
+	if (err)
+		expr_error(E, e, "%s", err);
+}
+
+/* @defined(e): does e resolve (quietly)? */
+static bool defined(struct elab *E, struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_UNARY && e->op == OP_ADDR)
+		e = e->a;
+	if (e->kind != E_TARGET && e->kind != E_CAST)
+		return true;
+	if (!strcmp(E->s->runtime, "user") || (E->fn && e->kind == E_TARGET))
+		return false;
+	return resolve_target(E->s, E->fn ? NULL : E->target, e, false) == NULL;
 }
 
 static void resolve_expr(struct elab *E, struct expr *e)
@@ -445,8 +486,23 @@ static void resolve_expr(struct elab *E, struct expr *e)
 		}
 		break;
 	}
-	case E_TARGET: case E_CAST: case E_ATVAR: case E_ENTRY: case E_PROBEWRITE:
-		kernel_only(E, e, "target variable access");
+	case E_TARGET: case E_CAST:
+		resolve_target_expr(E, e, false);
+		return;
+	case E_UNARY:
+		if (e->op == OP_ADDR && e->a &&
+		    (e->a->kind == E_TARGET || e->a->kind == E_CAST)) {
+			resolve_target_expr(E, e->a, true);
+			return;
+		}
+		break;
+	case E_ATVAR: case E_ENTRY: case E_PROBEWRITE:
+		if (!strcmp(E->s->runtime, "user"))
+			kernel_only(E, e, "target variable access");
+		else
+			expr_error(E, e, "%s is not available yet in this version",
+				   e->kind == E_ATVAR ? "@var" :
+				   e->kind == E_ENTRY ? "@entry" : "@probewrite");
 		return;
 	case E_EMBEDDED:
 		break;
@@ -455,16 +511,36 @@ static void resolve_expr(struct elab *E, struct expr *e)
 			expr_error(E, e, "@const needs stap -g (it reads a C "
 				   "constant)");
 		break;
+	case E_TERNARY: {
+		int taken = static_condition(E, e->a);
+
+		if (taken < 0)
+			break;
+		*e = *(taken ? e->b : e->c);
+		resolve_expr(E, e);
+		return;
+	}
 	case E_CHOOSE:
-		expr_error(E, e, "@choose_defined needs target variables, which "
-			   "are not available yet in this version");
+		/* The first that resolves takes the node's place. */
+		*e = *(defined(E, e->a) ? e->a : e->b);
+		resolve_expr(E, e);
 		return;
 	case E_DEFINED:
-		/* @defined of a target variable: no target variables exist
-		 * in these probes, so it is false; do not resolve inside. */
+		/* Decided here: whether the target variable resolves. */
+		e->num = defined(E, e->a);
 		return;
 	default:
 		break;
+	}
+	if ((e->kind == E_ASSIGN || e->kind == E_STATS_ADD ||
+	     ((e->kind == E_UNARY || e->kind == E_POSTFIX) &&
+	      (e->op == OP_INC || e->op == OP_DEC))) && e->a &&
+	    (e->a->kind == E_TARGET || e->a->kind == E_CAST)) {
+		expr_error(E, e->a, E->s->guru
+			   ? "writing target variables is not available yet in "
+			     "this version"
+			   : "writing target variables needs stap -g");
+		return;
 	}
 	if (E->readonly && (e->kind == E_ASSIGN || e->kind == E_STATS_ADD ||
 			    ((e->kind == E_UNARY || e->kind == E_POSTFIX) &&
@@ -516,11 +592,45 @@ static void resolve_foreach(struct elab *E, struct stmt *st)
 	E->loop_depth--;
 }
 
+/* A condition pass 2 decides: @defined(...) or !@defined(...); -1 if
+ * it is not one.  The branch not taken is dropped unresolved, so that it
+ * may name variables this probe point does not have. */
+static int static_condition(struct elab *E, struct expr *c)
+{
+	if (c && c->kind == E_UNARY && c->op == OP_NOT) {
+		int v = static_condition(E, c->a);
+
+		return v < 0 ? v : !v;
+	}
+	if (!c || c->kind != E_DEFINED)
+		return -1;
+	return defined(E, c->a);
+}
+
 static void resolve_stmt(struct elab *E, struct stmt *st)
 {
+	int taken;
+
 	if (!st)
 		return;
 	switch (st->kind) {
+	case S_IF:
+		taken = static_condition(E, st->e);
+		if (taken < 0)
+			break;
+		/* if (@defined(...)) A else B is A or B. */
+		{
+			struct stmt *keep = taken ? st->body : st->els;
+
+			if (keep) {
+				*st = *keep;
+			} else {
+				memset(st, 0, sizeof(*st));
+				st->kind = S_NULL;
+			}
+		}
+		resolve_stmt(E, st);
+		return;
 	case S_BLOCK:
 		for (int i = 0; i < st->stmts.n; i++)
 			resolve_stmt(E, st->stmts.v[i]);
@@ -959,6 +1069,18 @@ static enum val_type type_expr(struct elab *E, struct expr *e)
 		break;
 	case E_DEFINED:
 		t = T_LONG;
+		break;
+	case E_TARGET: case E_CAST:
+		/* typed by targets.c; index expressions are numbers */
+		for (int i = 0; i < e->comps.n; i++) {
+			struct target_comp *c = e->comps.v[i];
+
+			if (c->is_index)
+				require(E, c->index, T_LONG);
+		}
+		if (e->a)
+			require(E, e->a, T_LONG);
+		t = e->type;
 		break;
 	case E_CHOOSE:
 	case E_CONST:
@@ -1495,7 +1617,7 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 static int expand_point(struct elab *E, const struct probe_point *pp, int depth,
 			struct ptrvec *out)
 {
-	struct probe_target t;
+	struct ptrvec targets = { 0 };
 	const char *msg = NULL;
 	enum match_result r;
 	int before = out->n;
@@ -1505,15 +1627,23 @@ static int expand_point(struct elab *E, const struct probe_point *pp, int depth,
 			  "probe alias expansion too deep (recursive alias?)");
 		return -1;
 	}
-	r = match_provider(E->a, pp, E->s->runtime, &t, &msg);
+	r = match_provider(E->s, pp, &targets, &msg);
 	if (r == MATCH_OK) {
 		struct expansion *ex = arena_alloc(E->a, sizeof(*ex));
-		struct probe_target *tp = arena_alloc(E->a, sizeof(*tp));
 
-		*tp = t;
-		pv_push(E->a, &ex->targets, tp);
+		ex->targets = targets;
 		pv_push(E->a, out, ex);
+		if (E->s->verbose >= 2 && targets.n > 1)
+			fprintf(stderr, "Pass 2: %s matched %d functions\n",
+				probe_point_text(E->a, pp), targets.n);
 		return 1;
+	}
+	if (r == MATCH_NOTHING) {
+		if (pp->optional || pp->sufficient)
+			return 0;
+		sem_error(E, pp->loc, probe_point_text(E->a, pp),
+			  "probe point mismatch: %s", msg);
+		return -1;
 	}
 	if (r == MATCH_ERROR) {
 		sem_error(E, pp->loc, probe_point_text(E->a, pp),
@@ -1558,6 +1688,66 @@ static struct stmt *wrap_body(struct elab *E, const struct expansion *ex,
 	return b;
 }
 
+static bool expr_uses_targets(const struct expr *e);
+
+static bool stmt_uses_targets(const struct stmt *st)
+{
+	if (!st)
+		return false;
+	if (expr_uses_targets(st->e) || expr_uses_targets(st->init) ||
+	    expr_uses_targets(st->incr) || expr_uses_targets(st->limit) ||
+	    stmt_uses_targets(st->body) || stmt_uses_targets(st->els))
+		return true;
+	for (int i = 0; i < st->stmts.n; i++)
+		if (stmt_uses_targets(st->stmts.v[i]))
+			return true;
+	for (int i = 0; i < st->slice.n; i++)
+		if (expr_uses_targets(st->slice.v[i]))
+			return true;
+	return false;
+}
+
+static bool expr_uses_targets(const struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_TARGET)
+		return true;
+	if (expr_uses_targets(e->a) || expr_uses_targets(e->b) ||
+	    expr_uses_targets(e->c))
+		return true;
+	for (int i = 0; i < e->args.n; i++)
+		if (expr_uses_targets(e->args.v[i]))
+			return true;
+	return false;
+}
+
+static bool uses_targets(const struct stmt *body, const struct expr *cond)
+{
+	return stmt_uses_targets(body) || expr_uses_targets(cond);
+}
+
+static void add_probe(struct elab *E, const struct probe_point *pp,
+		      struct ptrvec *targets, struct stmt *body)
+{
+	struct rprobe *p = arena_alloc(E->a, sizeof(*p));
+
+	p->targets = *targets;
+	p->body = body;
+	p->cond = ast_clone_expr(E->a, pp->cond);
+	p->loc = pp->loc;
+	p->id = E->prog->probes.n;
+	pv_push(E->a, &E->prog->probes, p);
+	E->locals = &p->locals;
+	E->fn = NULL;
+	E->target = targets->n == 1 ? targets->v[0] : NULL;
+	E->loop_depth = 0;
+	E->readonly = true;
+	resolve_expr(E, p->cond);
+	E->readonly = false;
+	resolve_stmt(E, p->body);
+}
+
 static void resolve_probe(struct elab *E, const struct decl *d)
 {
 	for (int i = 0; i < d->points.n; i++) {
@@ -1567,21 +1757,21 @@ static void resolve_probe(struct elab *E, const struct decl *d)
 
 		for (int j = 0; j < exps.n; j++) {
 			struct expansion *ex = exps.v[j];
-			struct rprobe *p = arena_alloc(E->a, sizeof(*p));
+			struct stmt *body = wrap_body(E, ex, d->body);
 
-			p->targets = ex->targets;
-			p->body = wrap_body(E, ex, d->body);
-			p->cond = ast_clone_expr(E->a, pp->cond);
-			p->loc = pp->loc;
-			p->id = E->prog->probes.n;
-			pv_push(E->a, &E->prog->probes, p);
-			E->locals = &p->locals;
-			E->fn = NULL;
-			E->loop_depth = 0;
-			E->readonly = true;
-			resolve_expr(E, p->cond);
-			E->readonly = false;
-			resolve_stmt(E, p->body);
+			/* One handler serves every target, unless target
+			 * variables differ from one function to the next. */
+			if (ex->targets.n > 1 && uses_targets(body, pp->cond)) {
+				for (int k = 0; k < ex->targets.n; k++) {
+					struct ptrvec one = { 0 };
+
+					pv_push(E->a, &one, ex->targets.v[k]);
+					add_probe(E, pp, &one, k ? ast_clone_stmt(
+						  E->a, body) : body);
+				}
+			} else {
+				add_probe(E, pp, &ex->targets, body);
+			}
 		}
 		/* A sufficient point that resolved ends the list. */
 		if (n > 0 && pp->sufficient)
@@ -1715,7 +1905,7 @@ int elaborate(struct session *s, struct script *user, struct ptrvec *library,
 		if (!f->library)
 			use_function(&E, f);
 	}
-	if (!out->probes.n && !E.nerrors)
+	if (!out->probes.n && !E.nerrors && !s->list_probe && !s->list_probe_vars)
 		sem_error(&E, (struct srcloc){ user->file, 1, 1 }, NULL,
 			  "no probes found");
 	/* Infer to a fixed point (each round can only add information),

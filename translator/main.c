@@ -22,6 +22,7 @@
 #include "sema.h"
 #include "session.h"
 #include "passes.h"
+#include "targets.h"
 #include "translate.h"
 
 /* The SystemTap language level this translator implements. */
@@ -259,9 +260,13 @@ static void parse_args(struct session *s, int argc, char **argv)
 		}
 	}
 	if (s->list_probe || s->list_probe_vars) {
-		fprintf(stderr, "stap: listing probe points (-l/-L) needs pass 2 "
-			"(elaborate), which is not available yet in this version\n");
-		exit(1);
+		/* Listing is pass 2 of a probe with an empty body; a pattern
+		 * that matches nothing lists nothing. */
+		s->script_text = arena_printf(&s->arena, "probe %s ? {}",
+					      s->list_probe ? s->list_probe
+							    : s->list_probe_vars);
+		s->last_pass = PASS_ELABORATE;
+		s->suppress_warnings = true;
 	}
 	if (!s->script_text) {
 		if (optind >= argc) {
@@ -435,6 +440,10 @@ static int later_passes(struct session *s, struct script *script,
 			prog.embedded.n, prog.embedded.n == 1 ? "" : "s",
 			prog.globals.n, prog.globals.n == 1 ? "" : "s",
 			prog.nlibrary, prog.nlibrary == 1 ? "" : "s"), t0);
+	if (s->list_probe || s->list_probe_vars) {
+		list_probes(s, &prog, s->list_probe_vars != NULL, stdout);
+		return 0;
+	}
 	if (s->last_pass == PASS_ELABORATE) {
 		print_program(stdout, &prog);
 		return 0;
@@ -557,6 +566,7 @@ int main(int argc, char **argv)
 		}
 	}
 	kconfig_free(&kc);
+	kernel_types_close();
 	free(text);
 	arena_free(&s.arena);
 	if (fflush(stdout) != 0) {

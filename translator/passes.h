@@ -3,6 +3,8 @@
 #ifndef STAP_PASSES_H
 #define STAP_PASSES_H
 
+#include <stdio.h>
+
 #include "parse.h"
 #include "session.h"
 
@@ -13,11 +15,18 @@ int load_library(struct session *s, const struct parse_opts *po,
 		 struct ptrvec *scripts, bool other_runtime);
 
 /* build.c */
+/* $XDG_CACHE_HOME/stapc, or ~/.cache/stapc: built modules, BTF. */
+const char *cache_dir(struct session *s);
 int build_user(struct session *s, const char *dir, const char *csrc,
 	       const char *exe);
 /* kbuild against s->kernel_build_tree, through the module cache; *ko is
  * the built (or cached) module. */
 int build_kernel(struct session *s, const char *csrc_text, const char **ko);
+
+/* listing.c: stap -l / -L over an elaborated 'probe PATTERN ? {}' */
+struct program;
+void list_probes(struct session *s, const struct program *p, bool vars,
+		 FILE *out);
 
 /* run.c */
 int run_user(struct session *s, const char *exe);

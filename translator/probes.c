@@ -1,12 +1,22 @@
 /* probes.c - the table of probe-point providers.
  *
  * begin, end, error and never run in every runtime; timer.* runs in both
- * (hrtimers in the kernel, an event loop in user space).  The kernel's
- * providers are recognised here so that they get a clear message until the
- * kernel backend provides them. */
+ * (hrtimers in the kernel, an event loop in user space); kernel and module
+ * functions are kprobes.  The kernel's other providers are recognised
+ * here so that they get a clear message until they exist. */
 #include <string.h>
 
+#include "debuginfo.h"
 #include "probes.h"
+#include "targets.h"
+
+static void *arena_dup(struct arena *a, const void *p, size_t n)
+{
+	void *r = arena_alloc_raw(a, n);
+
+	memcpy(r, p, n);
+	return r;
+}
 
 static const struct pp_comp *comp(const struct probe_point *pp, int i)
 {
@@ -122,16 +132,65 @@ static enum match_result match_timer(const struct probe_point *pp,
 	return MATCH_NONE;
 }
 
+/* The pp() text of a function probe on one function of a wildcard. */
+static const char *function_pp(struct arena *a, const struct probe_point *pp,
+			       int fn_index, const char *name)
+{
+	struct strbuf sb;
+	const char *r;
+
+	sb_init(&sb);
+	for (int i = 0; i < pp->comps.n; i++) {
+		const struct pp_comp *c = pp->comps.v[i];
+
+		sb_printf(&sb, "%s%s", i ? "." : "", c->name);
+		if (i == fn_index)
+			sb_printf(&sb, "(\"%s\")", name);
+		else if (c->arg && c->arg->kind == E_NUM)
+			sb_printf(&sb, "(%lld)", (long long)c->arg->num);
+		else if (c->arg)
+			sb_printf(&sb, "(\"%s\")", c->arg->str);
+	}
+	r = arena_strdup(a, sb_cstr(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+struct wild {
+	struct arena *a;
+	const struct probe_point *pp;
+	const struct probe_target *proto;
+	int fn_index;
+	struct ptrvec *out;
+};
+
+static int add_function(const struct dfunc *f, void *data)
+{
+	struct wild *w = data;
+	struct probe_target *t = arena_alloc(w->a, sizeof(*t));
+
+	*t = *w->proto;
+	t->symbol = f->name;
+	t->func = f;
+	t->pp = function_pp(w->a, w->pp, w->fn_index, f->name);
+	pv_push(w->a, w->out, t);
+	return 0;
+}
+
 /* kprobe.function("f")[.return], kernel.function("f")[.call|.return],
  * module("m").function("f")[...], kprobe.module("m").function("f")[...]:
- * by symbol name for now (DWARF, wildcards, statements and $variables come
- * with the debuginfo support). */
-static enum match_result match_kprobe(const struct probe_point *pp,
-				      const char *runtime,
-				      struct probe_target *t, const char **msg)
+ * a kprobe on a symbol.  A name with wildcards matches the functions of
+ * the kernel's type information (BTF); which of them kprobes refuses is
+ * only known when the module registers them (they are skipped, and
+ * counted). */
+static enum match_result match_kprobe(struct session *s,
+				      const struct probe_point *pp,
+				      struct probe_target *t,
+				      struct ptrvec *out, const char **msg)
 {
 	const struct pp_comp *c0 = comp(pp, 0), *c1 = comp(pp, 1), *fn, *tail;
-	int i = 1;
+	struct dsource *ds;
+	int i = 1, before = out->n;
 
 	if (is(c0, "module") || (is(c0, "kprobe") && is(c1, "module"))) {
 		const struct pp_comp *m = is(c0, "module") ? c0 : c1;
@@ -149,18 +208,40 @@ static enum match_result match_kprobe(const struct probe_point *pp,
 	    pp->comps.n > i + 2 ||
 	    (tail && !is(tail, "return") && !is(tail, "call")))
 		return MATCH_NONE;
-	if (!strcmp(runtime, "user")) {
+	if (!strcmp(s->runtime, "user")) {
 		*msg = "it needs the kernel";
 		return MATCH_UNAVAILABLE;
 	}
-	if (strpbrk(fn->arg->str, "*?[@:")) {
-		*msg = "wildcards and @file:line need the debuginfo support, "
-		       "which is not available yet in this version";
+	t->kind = PROV_KPROBE;
+	t->is_return = is(tail, "return");
+	if (strpbrk(fn->arg->str, "@:")) {
+		*msg = "@file:line needs the kernel's DWARF debuginfo, which "
+		       "is not supported yet in this version";
 		return MATCH_UNAVAILABLE;
 	}
-	t->kind = PROV_KPROBE;
-	t->symbol = fn->arg->str;
-	t->is_return = is(tail, "return");
+	if (!strpbrk(fn->arg->str, "*?[")) {
+		t->symbol = fn->arg->str;
+		pv_push(&s->arena, out, arena_dup(&s->arena, t, sizeof(*t)));
+		return MATCH_OK;
+	}
+	if (t->module) {
+		*msg = "wildcards over a module's functions need its type "
+		       "information, which is not supported yet in this "
+		       "version";
+		return MATCH_UNAVAILABLE;
+	}
+	ds = kernel_types(s, msg);
+	if (!ds)
+		return MATCH_UNAVAILABLE;
+	{
+		struct wild w = { &s->arena, pp, t, i, out };
+
+		ds->each_func(ds, fn->arg->str, add_function, &w);
+	}
+	if (out->n == before) {
+		*msg = "no kernel function matches";
+		return MATCH_NOTHING;
+	}
 	return MATCH_OK;
 }
 
@@ -170,25 +251,31 @@ static const char *const kernel_families[] = {
 	"netfilter", "hrtimer", "input", "java", "python2", "python3", NULL,
 };
 
-enum match_result match_provider(struct arena *a, const struct probe_point *pp,
-				 const char *runtime, struct probe_target *out,
-				 const char **msg)
+enum match_result match_provider(struct session *s,
+				 const struct probe_point *pp,
+				 struct ptrvec *out, const char **msg)
 {
+	struct arena *a = &s->arena;
+	struct probe_target t;
 	enum match_result r;
 
-	memset(out, 0, sizeof(*out));
-	out->pp = probe_point_text(a, pp);
-	r = match_session(pp, out, msg);
+	memset(&t, 0, sizeof(t));
+	t.pp = probe_point_text(a, pp);
+	r = match_session(pp, &t, msg);
 	if (r == MATCH_NONE)
-		r = match_timer(pp, runtime, out, msg);
+		r = match_timer(pp, s->runtime, &t, msg);
+	if (r == MATCH_OK) {
+		pv_push(a, out, arena_dup(a, &t, sizeof(t)));
+		return r;
+	}
 	if (r == MATCH_NONE)
-		r = match_kprobe(pp, runtime, out, msg);
+		r = match_kprobe(s, pp, &t, out, msg);
 	if (r == MATCH_NONE) {
 		const struct pp_comp *c = comp(pp, 0);
 
 		for (int i = 0; c && kernel_families[i]; i++)
 			if (!strcmp(c->name, kernel_families[i])) {
-				*msg = strcmp(runtime, "user")
+				*msg = strcmp(s->runtime, "user")
 					? "this kind of probe point is not "
 					  "available yet in this version"
 					: "it needs the kernel";

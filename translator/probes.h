@@ -13,11 +13,13 @@ enum match_result {
 	MATCH_OK,
 	MATCH_ERROR,		/* this provider's, but malformed: *msg says why */
 	MATCH_UNAVAILABLE,	/* valid, but not in this runtime: *msg says why */
+	MATCH_NOTHING,		/* a wildcard that matched nothing: *msg */
 };
 
-enum match_result match_provider(struct arena *a, const struct probe_point *pp,
-				 const char *runtime, struct probe_target *out,
-				 const char **msg);
+/* Matches pp against the providers: on MATCH_OK its targets (one, or one
+ * per function a wildcard matched) are appended to out. */
+enum match_result match_provider(struct session *s, const struct probe_point *pp,
+				 struct ptrvec *out, const char **msg);
 
 /* Canonical text of a probe point, as pp() returns it. */
 const char *probe_point_text(struct arena *a, const struct probe_point *pp);

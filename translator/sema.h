@@ -52,6 +52,8 @@ enum provider {
 	PROV_PROFILE,
 };
 
+struct dfunc;
+
 struct probe_target {
 	enum provider kind;
 	const char *pp;			/* canonical text, what pp() returns */
@@ -60,6 +62,52 @@ struct probe_target {
 	bool jiffies;
 	const char *symbol, *module;	/* kprobes */
 	bool is_return;
+	const struct dfunc *func;	/* its types, when known (BTF) */
+};
+
+/* A target variable access as pass 2 resolved it (targets.c): a start
+ * value, then steps over memory, then what the value is. */
+enum tv_base {
+	TVB_ARG,		/* register argument 'arg' at function entry */
+	TVB_RETURN,		/* the return value */
+	TVB_EXPR,		/* a script value: @cast's pointer (e->a) */
+};
+
+enum tv_step_kind {
+	TVS_LOAD,		/* v = *(u64 *)v: follow a pointer */
+	TVS_ADD,		/* v += off */
+	TVS_INDEX,		/* v += index * size */
+};
+
+struct tv_step {
+	enum tv_step_kind kind;
+	int64_t off;			/* TVS_ADD; TVS_INDEX: element size */
+	struct expr *index;		/* TVS_INDEX */
+};
+
+enum tv_final {
+	TVF_VALUE,		/* v is the value (register, or &) */
+	TVF_READ,		/* read size bytes at v */
+	TVF_CHARS,		/* the char array of size bytes at v */
+	TVF_PRETTY,		/* $var$: v is the object's address... */
+	TVF_PRETTY_VALUE,	/* ... or its value (a register) */
+	TVF_PRETTY_VARS,	/* $$parms and friends: vars below */
+};
+
+struct tv_access {
+	enum tv_base base;
+	int arg;
+	struct ptrvec steps;		/* struct tv_step * */
+	enum tv_final final;
+	int size;			/* TVF_READ/TVF_CHARS bytes */
+	bool is_signed;
+	int bit_shift, bit_size;	/* a bitfield, TVF_READ */
+	const struct dtype *type;	/* of the result (pretty-printing) */
+	int depth;			/* pretty: levels of structs opened */
+	bool pointee;			/* pretty: type is what v points to */
+	struct ptrvec vars;		/* TVF_PRETTY_VARS: struct tv_access *
+					   each with its name in 'name' */
+	const char *name;
 };
 
 /* A global a probe locks while it runs (locks.c). */

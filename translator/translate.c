@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debuginfo.h"
 #include "parse.h"
 #include "sema.h"
 #include "translate.h"
@@ -35,7 +36,22 @@ struct gen {
 	int label;
 	const struct func *fn;
 	bool unchecked;			/* embedded C that may have set an error */
+	/* type descriptions for pretty-printed target variables */
+	struct strbuf *tvtypes;
+	struct ptrvec tv_done;		/* struct tv_desc * */
 };
+
+/* A type described for the runtime's pretty-printer, once per type and
+ * depth. */
+struct tv_desc {
+	const struct dtype *type;
+	int depth;
+	int id;
+};
+
+/* Pretty-printing never describes more types than this; past it, structs
+ * print as {...}. */
+#define MAX_TV_DESCS 3000
 
 static void emit(struct gen *G, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -458,6 +474,219 @@ static const char *hist_spec(struct gen *G, const struct symbol *s)
 
 static const char *gen_call(struct gen *G, struct expr *e);
 
+/* ---- target variables ($file->f_pos, $$parms, @cast) ---- */
+
+static int tv_desc(struct gen *G, const struct dtype *t, int depth);
+
+/* Appends the members of struct/union r at bit offset base to the member
+ * list, anonymous members' own members in their place. */
+static void tv_members(struct gen *G, struct strbuf *list, int *n,
+		       const struct dtype *r, int64_t base, int depth)
+{
+	for (int i = 0; i < dt_nmembers(r); i++) {
+		const struct dmember *m = dt_member(r, i);
+		const struct dtype *mr = dt_resolve(m->type);
+		int id;
+
+		if (!m->name[0] && (mr->kind == DT_STRUCT || mr->kind == DT_UNION)) {
+			tv_members(G, list, n, mr, base + m->bit_offset, depth);
+			continue;
+		}
+		id = tv_desc(G, m->type, depth - 1);
+		sb_printf(list, "\t{ \"%s\", %lld, %d, &tvt%d },\n", m->name,
+			  (long long)(base + m->bit_offset), m->bit_size, id);
+		(*n)++;
+	}
+}
+
+/* The id of the descriptor of t (tvtN), emitted (dependencies first) the
+ * first time it is asked for. */
+static int tv_desc(struct gen *G, const struct dtype *t, int depth)
+{
+	const struct dtype *r = dt_resolve(t), *e;
+	struct tv_desc *d;
+	const char *kind = "STP_TV_OTHER";
+	int64_t nelems = 0;
+	int elem = -1, nmembers = 0;
+	struct strbuf members;
+
+	if (r->kind != DT_STRUCT && r->kind != DT_UNION && r->kind != DT_ARRAY)
+		depth = 0;	/* scalars look the same at any depth */
+	if (depth < 0)
+		depth = 0;
+	for (int i = 0; i < G->tv_done.n; i++) {
+		d = G->tv_done.v[i];
+		if (d->type == r && d->depth == depth)
+			return d->id;
+	}
+	sb_init(&members);
+	switch (r->kind) {
+	case DT_INT: case DT_ENUM:
+		kind = r->is_signed ? "STP_TV_INT" : "STP_TV_UINT";
+		break;
+	case DT_PTR:
+		e = dt_resolve(dt_target(r));
+		kind = e && e->kind == DT_INT && e->size == 1 ? "STP_TV_CHARPTR"
+							      : "STP_TV_PTR";
+		break;
+	case DT_ARRAY:
+		e = dt_resolve(dt_target(r));
+		nelems = r->nelems;
+		if (e && e->kind == DT_INT && e->size == 1) {
+			kind = "STP_TV_CHARS";
+		} else if (e && e->size > 0) {
+			kind = "STP_TV_ARRAY";
+			elem = tv_desc(G, e, depth);
+		}
+		break;
+	case DT_STRUCT: case DT_UNION:
+		kind = "STP_TV_STRUCT";
+		if (depth > 0 && G->tv_done.n < MAX_TV_DESCS)
+			tv_members(G, &members, &nmembers, r, 0, depth);
+		break;
+	default:
+		break;
+	}
+	d = arena_alloc(G->a, sizeof(*d));
+	d->type = r;
+	d->depth = depth;
+	d->id = G->tv_done.n;
+	pv_push(G->a, &G->tv_done, d);
+	if (nmembers)
+		sb_printf(G->tvtypes, "static const struct stp_tv_member tvm%d[] = {\n%s};\n",
+			  d->id, sb_cstr(&members));
+	sb_printf(G->tvtypes, "static const struct stp_tv_type tvt%d = { %s, %lld, %lld, ",
+		  d->id, kind, (long long)(r->size > 0 ? r->size : 0),
+		  (long long)nelems);
+	if (elem >= 0)
+		sb_printf(G->tvtypes, "&tvt%d, ", elem);
+	else
+		sb_puts(G->tvtypes, "NULL, ");
+	if (nmembers)
+		sb_printf(G->tvtypes, "%d, tvm%d };\n", nmembers, d->id);
+	else
+		sb_puts(G->tvtypes, "0, NULL };\n");
+	sb_free(&members);
+	return d->id;
+}
+
+/* A register value (argument, $return) cut to its type's size. */
+static const char *tv_narrow(struct gen *G, const char *v, int size,
+			     bool is_signed)
+{
+	static const char *const st[] = { "", "int8_t", "int16_t", "", "int32_t" };
+	static const char *const ut[] = { "", "uint8_t", "uint16_t", "", "uint32_t" };
+
+	if (size >= 8 || size < 1 || size == 3 || size > 4)
+		return v;
+	return fmt(G, "((int64_t)(%s)%s)", is_signed ? st[size] : ut[size], v);
+}
+
+/* The address or value a tv_access ends with, in a long temporary. */
+static const char *tv_walk(struct gen *G, struct expr *e,
+			   const struct tv_access *acc)
+{
+	const char *v = new_long(G);
+
+	switch (acc->base) {
+	case TVB_ARG:
+		emit(G, "\t%s = stp_tv_arg(c, %d);\n", v, acc->arg);
+		check_error(G);
+		break;
+	case TVB_RETURN:
+		emit(G, "\t%s = stp_tv_return(c);\n", v);
+		check_error(G);
+		break;
+	case TVB_EXPR:
+		emit(G, "\t%s = %s;\n", v, gen_expr(G, e->a));
+		break;
+	}
+	for (int i = 0; i < acc->steps.n; i++) {
+		const struct tv_step *st = acc->steps.v[i];
+
+		switch (st->kind) {
+		case TVS_LOAD:
+			emit(G, "\t%s = stp_kread(c, %s, 8, false);\n", v, v);
+			check_error(G);
+			break;
+		case TVS_ADD:
+			emit(G, "\t%s = (int64_t)((uint64_t)%s + %lldULL);\n", v, v,
+			     (long long)st->off);
+			break;
+		case TVS_INDEX: {
+			const char *ix = gen_expr(G, st->index);
+
+			emit(G, "\t%s = (int64_t)((uint64_t)%s + (uint64_t)(%s) * %lldULL);\n",
+			     v, v, ix, (long long)st->off);
+			break;
+		}
+		}
+	}
+	return v;
+}
+
+static const char *gen_target(struct gen *G, struct expr *e)
+{
+	const struct tv_access *acc = e->tv;
+	const char *v, *s;
+
+	near(G, e, e->kind == E_CAST ? "operator '@cast'"
+				      : fmt(G, "identifier '%s'", e->name));
+	if (acc->final == TVF_PRETTY_VARS) {
+		s = new_str(G);
+		emit(G, "\t%s[0] = '\\0';\n", s);
+		for (int i = 0; i < acc->vars.n; i++) {
+			const struct tv_access *va = acc->vars.v[i];
+			const char *x = va->base == TVB_RETURN
+				? "stp_tv_return(c)" : fmt(G, "stp_tv_arg(c, %d)", va->arg);
+
+			emit(G, "\tstp_strlcat(%s, \"%s%s=\");\n", s, i ? " " : "",
+			     va->name);
+			if (va->final == TVF_PRETTY && va->pointee)
+				emit(G, "\tstp_tv_format_pointee(c, %s, &tvt%d, %s, %d, false);\n",
+				     s, tv_desc(G, va->type, va->depth), x, va->depth);
+			else if (va->final == TVF_PRETTY_VALUE)
+				emit(G, "\tstp_tv_format_value(c, %s, &tvt%d, %s, %d, false);\n",
+				     s, tv_desc(G, va->type, 0), x, va->depth);
+			else
+				emit(G, "\tstp_tv_hex(%s, %s, %d);\n", s, x, va->size);
+		}
+		check_error(G);
+		return s;
+	}
+	v = tv_walk(G, e, acc);
+	switch (acc->final) {
+	case TVF_VALUE:
+		return tv_narrow(G, v, acc->size, acc->is_signed);
+	case TVF_READ:
+		emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", v, v, acc->size);
+		check_error(G);
+		if (acc->bit_size)
+			return fmt(G, "stp_tv_bits(%s, %d, %d, %d)", v, acc->bit_shift,
+				   acc->bit_size, acc->is_signed);
+		if (!acc->is_signed)
+			return tv_narrow(G, v, acc->size, false);
+		return v;
+	case TVF_CHARS:
+		s = new_str(G);
+		emit(G, "\tstp_tv_chars(c, %s, %s, %d, false);\n", s, v, acc->size);
+		check_error(G);
+		return s;
+	case TVF_PRETTY:
+	case TVF_PRETTY_VALUE:
+		s = new_str(G);
+		emit(G, "\t%s[0] = '\\0';\n", s);
+		emit(G, "\t%s(c, %s, &tvt%d, %s, %d, false);\n",
+		     acc->final == TVF_PRETTY_VALUE ? "stp_tv_format_value"
+		     : acc->pointee ? "stp_tv_format_pointee" : "stp_tv_format",
+		     s, tv_desc(G, acc->type, acc->depth), v, acc->depth);
+		check_error(G);
+		return s;
+	default:
+		return v;
+	}
+}
+
 static const char *gen_expr(struct gen *G, struct expr *e)
 {
 	switch (e->kind) {
@@ -479,6 +708,8 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 	case E_UNARY:
 		if (e->op == OP_INC || e->op == OP_DEC)
 			return gen_incdec(G, e);
+		if (e->op == OP_ADDR && e->a->tv)
+			return gen_target(G, e->a);
 		{
 			const char *a = gen_expr(G, e->a);
 
@@ -543,8 +774,10 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 			   i, i, r, r, i);
 	}
 	case E_DEFINED:
-		/* Pass 2 decided: these probes have no target variables. */
-		return "((int64_t)0)";
+		/* Pass 2 decided. */
+		return e->num ? "((int64_t)1)" : "((int64_t)0)";
+	case E_TARGET: case E_CAST:
+		return gen_target(G, e);
 	case E_CONST:
 		/* Guru mode (checked in pass 2): a C constant by name. */
 		return fmt(G, "((int64_t)(%s))", e->str);
@@ -1139,7 +1372,7 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	       FILE *out)
 {
 	struct gen G;
-	struct strbuf frames, code, globals;
+	struct strbuf frames, code, globals, tvtypes;
 	int ntargets = 0;
 	struct ptrvec *locks;
 
@@ -1150,6 +1383,8 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	sb_init(&frames);
 	sb_init(&code);
 	sb_init(&globals);
+	sb_init(&tvtypes);
+	G.tvtypes = &tvtypes;
 	fprintf(out, "/* Generated by stap from %s.  Do not edit. */\n", script_name);
 	if (!strcmp(s->runtime, "user"))
 		fputs("#define STP_RUNTIME_USER 1\n#define STP_RUNTIME_MAIN 1\n", out);
@@ -1192,6 +1427,7 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		fprintf(out, "\tstruct p%d_frame p%d;\n", i, i);
 	fputs("};\n\nconst size_t stp_locals_size = sizeof(union stp_frame) * "
 	      "(MAXNESTING + 1);\n\n", out);
+	fputs(sb_cstr(&tvtypes), out);
 	fputs(sb_cstr(&code), out);
 	/* Each global's lock, and the ones each probe takes (locks.c). */
 	locks = compute_locks(&s->arena, P);
@@ -1230,6 +1466,9 @@ void translate(struct session *s, const struct program *P, const char *script_na
 				fprintf(out, ", .module = %s", c_string(&G, t->module));
 			if (t->is_return)
 				fputs(", .is_return = 1", out);
+			if (locks[i].n)
+				fprintf(out, ", .locks = probe_%d_locks, .nlocks = %d",
+					p->id, locks[i].n);
 			fputs(" },\n", out);
 			ntargets++;
 		}
@@ -1238,4 +1477,5 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	sb_free(&frames);
 	sb_free(&code);
 	sb_free(&globals);
+	sb_free(&tvtypes);
 }

@@ -1,0 +1,117 @@
+/* debuginfo.h - what pass 2 knows about the target's functions and types.
+ *
+ * One model for every source of type information: BTF (btf.c, the
+ * kernel's own compact type data, always present on Debian kernels) and,
+ * later, DWARF (elfutils).  Types are converted lazily: a struct's members
+ * and a pointer's target are read from the source the first time someone
+ * asks, so looking at one function costs almost nothing however big the
+ * kernel is. */
+#ifndef STAP_DEBUGINFO_H
+#define STAP_DEBUGINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum dtype_kind {
+	DT_VOID, DT_INT, DT_ENUM, DT_FLOAT, DT_PTR, DT_ARRAY, DT_STRUCT,
+	DT_UNION, DT_FUNC, DT_TYPEDEF, DT_CONST, DT_VOLATILE, DT_RESTRICT,
+	DT_UNKNOWN,
+};
+
+struct dsource;
+
+/* A type as the source spells it: typedefs and qualifiers are nodes of
+ * their own (for printing); dt_resolve() looks through them. */
+struct dtype {
+	enum dtype_kind kind;
+	const char *name;		/* "int", "file" (tag), "size_t", or "" */
+	int64_t size;			/* bytes; 0 when unknown or void */
+	bool is_signed;			/* DT_INT, DT_ENUM */
+	bool is_char;			/* DT_INT of size 1 spelled char */
+	int64_t nelems;			/* DT_ARRAY; 0 when flexible */
+	/* lazily filled through the source: use the accessors */
+	struct dsource *src;
+	uint32_t id;
+	const struct dtype *target_;	/* ptr, array, typedef, qualifiers */
+	bool target_done;
+	struct dmember *members_;	/* struct, union */
+	int nmembers_;
+	bool members_done;
+};
+
+struct dmember {
+	const char *name;		/* "" for an anonymous struct/union */
+	const struct dtype *type;
+	int64_t bit_offset;
+	int bit_size;			/* 0 unless a bitfield */
+};
+
+/* A variable a probe can read: a parameter, for now. */
+struct dvar {
+	const char *name;
+	const struct dtype *type;
+	int arg;			/* 1-based register argument, 0 if none */
+};
+
+/* A probe-able function. */
+struct dfunc {
+	const char *name;
+	const char *module;		/* NULL: the kernel */
+	const struct dtype *ret;	/* DT_VOID when none */
+	struct dvar *params;
+	int nparams;
+	bool variadic;
+};
+
+/* The type information of one kernel, loaded once per run. */
+struct dsource {
+	struct arena *a;
+	const char *what;		/* "BTF from /sys/kernel/btf/vmlinux" */
+	void *impl;			/* the reader's own state */
+	const struct dtype **types;	/* by id, converted ones */
+	uint32_t ntypes;
+	/* reader hooks */
+	void (*fill_target)(struct dsource *, struct dtype *);
+	void (*fill_members)(struct dsource *, struct dtype *);
+	const struct dtype *(*find_type)(struct dsource *, const char *name,
+					 enum dtype_kind kind);
+	/* calls fn for each function whose name matches the fnmatch pattern,
+	 * in name order; stops early when fn returns non-zero */
+	int (*each_func)(struct dsource *, const char *pattern,
+			 int (*fn)(const struct dfunc *, void *), void *data);
+	const struct dfunc *(*find_func)(struct dsource *, const char *name);
+	/* frees what the reader holds outside the arena; may be NULL */
+	void (*close)(struct dsource *);
+};
+
+const struct dtype *dt_target(const struct dtype *t);
+int dt_nmembers(const struct dtype *t);
+const struct dmember *dt_member(const struct dtype *t, int i);
+/* Through typedefs and qualifiers. */
+const struct dtype *dt_resolve(const struct dtype *t);
+/* The member named name, looking into anonymous structs and unions;
+ * its offset from the start of t in *bit_offset. */
+const struct dmember *dt_find_member(const struct dtype *t, const char *name,
+				     int64_t *bit_offset);
+/* SystemTap's spelling: "struct file*", "char const*", "size_t". */
+const char *dt_name(struct arena *a, const struct dtype *t);
+/* A struct/union by tag, or a typedef/base type by name: "task_struct",
+ * "struct task_struct", "union foo", "size_t". */
+const struct dtype *dt_lookup(struct dsource *s, const char *spelling);
+
+/* The kernel's BTF for release (btf.c): from /sys/kernel/btf/vmlinux
+ * when release is the running kernel, else from the release's vmlinux or
+ * vmlinuz (the .BTF section, cached as cache_dir/btf/RELEASE.btf).  NULL
+ * with *why set (a sentence naming what is missing) when there is none. */
+struct dsource *btf_open(struct arena *a, const char *release,
+			 const char *build_dir, const char *cache_dir,
+			 const char **why);
+
+/* Releases what a source holds outside its arena (libbpf's copy of the
+ * BTF); its types stay readable until the arena is freed, but no new ones
+ * can be converted.  NULL is fine. */
+void dsource_close(struct dsource *s);
+
+#endif

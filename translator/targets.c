@@ -1,0 +1,482 @@
+/* targets.c - pass 2 for target variables.
+ *
+ * $count, $file->f_path->dentry, $argv[2], $return, $$parms, $var$ and
+ * @cast(p, "task_struct")->pid are resolved here against the probed
+ * function's types (debuginfo.h) into a struct tv_access: where the value
+ * starts (a register argument, the return value, a script value), the
+ * offsets and pointer loads that lead to it, and what it is in the end (an
+ * integer read, a char array as a string, a pretty-printed object).  Pass
+ * 3 turns that into reads through the runtime's non-faulting accessors. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "debuginfo.h"
+#include "passes.h"
+#include "targets.h"
+
+/* How deep $var$$ opens nested structs. */
+#define PRETTY_DEEP 4
+
+/* The kernel's types, opened on first use (pass 2 of a script without
+ * target variables never pays for it). */
+static struct dsource *kernel_ds;
+
+void kernel_types_close(void)
+{
+	if (kernel_ds)
+		dsource_close(kernel_ds);
+	kernel_ds = NULL;
+}
+
+struct dsource *kernel_types(struct session *s, const char **why)
+{
+	static const char *err;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		kernel_ds = btf_open(&s->arena, s->kernel_release_resolved,
+				     s->kernel_build_tree, cache_dir(s), &err);
+		if (kernel_ds && s->verbose >= 2)
+			fprintf(stderr, "Pass 2: kernel types: %s\n",
+				kernel_ds->what);
+	}
+	if (!kernel_ds && why)
+		*why = err;
+	return kernel_ds;
+}
+
+/* The state while walking an access: a value in hand, or an object in
+ * memory at the address in hand. */
+struct walk {
+	struct arena *a;
+	struct tv_access *acc;
+	const struct dtype *type;
+	bool in_memory;
+	int64_t bits;			/* a bitfield's offset in its byte */
+	int bit_size;
+	const char *what;		/* "$file->f_path" so far, for messages */
+};
+
+static void step(struct walk *w, enum tv_step_kind kind, int64_t off,
+		 struct expr *index)
+{
+	struct tv_step *s;
+
+	/* Adjacent constant offsets fold into one. */
+	if (kind == TVS_ADD && w->acc->steps.n) {
+		s = w->acc->steps.v[w->acc->steps.n - 1];
+		if (s->kind == TVS_ADD) {
+			s->off += off;
+			return;
+		}
+	}
+	if (kind == TVS_ADD && off == 0)
+		return;
+	s = arena_alloc(w->a, sizeof(*s));
+	s->kind = kind;
+	s->off = off;
+	s->index = index;
+	pv_push(w->a, &w->acc->steps, s);
+}
+
+/* Makes the value in hand (loading a pointer from memory if needed). */
+static void to_value(struct walk *w)
+{
+	if (w->in_memory) {
+		step(w, TVS_LOAD, 0, NULL);
+		w->in_memory = false;
+	}
+}
+
+static const char *kind_word(const struct dtype *r)
+{
+	switch (r->kind) {
+	case DT_STRUCT: return "struct";
+	case DT_UNION: return "union";
+	case DT_ARRAY: return "array";
+	case DT_PTR: return "pointer";
+	case DT_FUNC: return "function";
+	case DT_FLOAT: return "floating-point value";
+	case DT_VOID: return "void";
+	default: return "value";
+	}
+}
+
+/* "unable to find member 'x' for struct file (alternatives: a b c)" */
+static const char *no_member(struct walk *w, const struct dtype *r,
+			     const char *name)
+{
+	struct strbuf sb;
+	const char *msg;
+	int n = dt_nmembers(r);
+
+	sb_init(&sb);
+	sb_printf(&sb, "unable to find member '%s' for %s", name,
+		  dt_name(w->a, r));
+	for (int i = 0, shown = 0; i < n && shown < 12; i++) {
+		const struct dmember *m = dt_member(r, i);
+
+		if (!m->name[0])
+			continue;
+		sb_printf(&sb, "%s%s", shown++ ? " " : " (alternatives: ",
+			  m->name);
+		if (i == n - 1 || shown == 12)
+			sb_puts(&sb, shown == 12 && i < n - 1 ? " ...)" : ")");
+	}
+	msg = arena_strdup(w->a, sb_cstr(&sb));
+	sb_free(&sb);
+	return msg;
+}
+
+static const char *member(struct walk *w, const char *name)
+{
+	const struct dtype *r = dt_resolve(w->type);
+	const struct dmember *m;
+	int64_t bit;
+
+	if (r->kind == DT_PTR) {
+		const struct dtype *p = dt_resolve(dt_target(r));
+
+		if (p->kind != DT_STRUCT && p->kind != DT_UNION)
+			return arena_printf(w->a, "'%s' is a %s, not a struct or "
+					    "union or a pointer to one, so it "
+					    "has no member '%s'", w->what,
+					    dt_name(w->a, w->type), name);
+		to_value(w);
+		w->in_memory = true;
+		r = p;
+	} else if (r->kind != DT_STRUCT && r->kind != DT_UNION) {
+		return arena_printf(w->a, "'%s' is a %s (%s), so it has no "
+				    "member '%s'", w->what, kind_word(r),
+				    dt_name(w->a, w->type), name);
+	}
+	if (dt_nmembers(r) == 0 && r->size == 0)
+		return arena_printf(w->a, "%s is only declared in the type "
+				    "information, so its member '%s' cannot "
+				    "be found", dt_name(w->a, r), name);
+	m = dt_find_member(r, name, &bit);
+	if (!m)
+		return no_member(w, r, name);
+	step(w, TVS_ADD, bit / 8, NULL);
+	w->bits = bit % 8;
+	w->bit_size = m->bit_size;
+	w->type = m->type;
+	return NULL;
+}
+
+static const char *index_step(struct walk *w, struct expr *index)
+{
+	const struct dtype *r = dt_resolve(w->type), *elem;
+
+	if (r->kind == DT_PTR) {
+		to_value(w);
+	} else if (r->kind != DT_ARRAY || !w->in_memory) {
+		return arena_printf(w->a, "'%s' is a %s (%s), not an array or a "
+				    "pointer, so it cannot be indexed", w->what,
+				    kind_word(r), dt_name(w->a, w->type));
+	}
+	elem = dt_target(r);
+	if (!elem || dt_resolve(elem)->size <= 0)
+		return arena_printf(w->a, "'%s' points to %s, which has no "
+				    "size, so it cannot be indexed", w->what,
+				    elem ? dt_name(w->a, elem) : "void");
+	if (index->kind == E_NUM)
+		step(w, TVS_ADD, index->num * dt_resolve(elem)->size, NULL);
+	else
+		step(w, TVS_INDEX, dt_resolve(elem)->size, index);
+	w->in_memory = true;
+	w->bits = 0;
+	w->bit_size = 0;
+	w->type = elem;
+	return NULL;
+}
+
+static bool is_char_array(const struct dtype *r)
+{
+	const struct dtype *e;
+
+	if (r->kind != DT_ARRAY)
+		return false;
+	e = dt_resolve(dt_target(r));
+	return e && e->kind == DT_INT && e->size == 1;
+}
+
+/* The smallest read (1, 2, 4, 8) that holds bits bits from shift. */
+static int read_size(int64_t shift, int bits)
+{
+	int bytes = (int)((shift + bits + 7) / 8);
+
+	return bytes <= 1 ? 1 : bytes <= 2 ? 2 : bytes <= 4 ? 4 : 8;
+}
+
+/* What the value in hand, or the object at the address in hand, is in
+ * the end: e->type and the final step. */
+static const char *finish(struct walk *w, struct expr *e, bool address_of)
+{
+	const struct dtype *r = dt_resolve(w->type);
+	struct tv_access *acc = w->acc;
+
+	acc->type = w->type;
+	if (address_of) {
+		if (!w->in_memory)
+			return arena_printf(w->a, "'%s' is held in a register, so "
+					    "it has no address", w->what);
+		if (w->bit_size)
+			return arena_printf(w->a, "'%s' is a bitfield, so it has "
+					    "no address", w->what);
+		acc->final = TVF_VALUE;
+		acc->size = 8;
+		e->type = T_LONG;
+		return NULL;
+	}
+	if (e->pretty) {
+		acc->depth = e->pretty == 2 ? PRETTY_DEEP : 1;
+		e->type = T_STRING;
+		if (r->kind == DT_PTR) {
+			const struct dtype *p = dt_resolve(dt_target(r));
+
+			if (p && (p->kind == DT_STRUCT || p->kind == DT_UNION) &&
+			    p->size > 0) {
+				to_value(w);
+				acc->final = TVF_PRETTY;
+				acc->pointee = true;
+				acc->type = p;
+				return NULL;
+			}
+		}
+		acc->final = w->in_memory ? TVF_PRETTY : TVF_PRETTY_VALUE;
+		return NULL;
+	}
+	switch (r->kind) {
+	case DT_INT: case DT_ENUM: case DT_PTR:
+		acc->size = r->size > 0 && r->size <= 8 ? (int)r->size : 8;
+		acc->is_signed = r->kind != DT_PTR && r->is_signed;
+		if (w->bit_size) {
+			acc->bit_shift = (int)w->bits;
+			acc->bit_size = w->bit_size;
+			acc->size = read_size(w->bits, w->bit_size);
+		}
+		acc->final = w->in_memory ? TVF_READ : TVF_VALUE;
+		e->type = T_LONG;
+		return NULL;
+	case DT_ARRAY:
+		if (is_char_array(r) && w->in_memory) {
+			acc->final = TVF_CHARS;
+			acc->size = (int)(r->nelems > 0 ? r->nelems : 0);
+			e->type = T_STRING;
+			return NULL;
+		}
+		break;
+	default:
+		break;
+	}
+	return arena_printf(w->a, "'%s' is a %s (%s), which has no script "
+			    "value: reach a member with ->, or print it with "
+			    "'%s$'", w->what, kind_word(r), dt_name(w->a, w->type),
+			    w->what);
+}
+
+static const char *walk_comps(struct walk *w, struct expr *e, bool address_of)
+{
+	const char *err;
+
+	for (int i = 0; i < e->comps.n; i++) {
+		struct target_comp *c = e->comps.v[i];
+
+		err = c->is_index ? index_step(w, c->index) : member(w, c->member);
+		if (err)
+			return err;
+		w->what = c->is_index ? arena_printf(w->a, "%s[...]", w->what)
+				      : arena_printf(w->a, "%s->%s", w->what,
+						     c->member);
+	}
+	return finish(w, e, address_of);
+}
+
+/* $$parms, $$vars, $$locals, $$return: every variable, name=value. */
+static const char *pretty_vars(struct walk *w, const struct probe_target *t,
+			       const struct dfunc *f, struct expr *e)
+{
+	const char *n = e->name + 2;
+	bool parms = !strcmp(n, "parms") || !strcmp(n, "vars");
+
+	if (strcmp(n, "parms") && strcmp(n, "vars") && strcmp(n, "locals") &&
+	    strcmp(n, "return"))
+		return arena_printf(w->a, "unknown variable set '%s' (there are "
+				    "$$vars, $$parms, $$locals and $$return)",
+				    e->name);
+	if (e->comps.n)
+		return arena_printf(w->a, "'%s' cannot be followed by -> or []",
+				    e->name);
+	w->acc->final = TVF_PRETTY_VARS;
+	e->type = T_STRING;
+	if (parms && t->is_return)
+		return arena_printf(w->a, "'%s' in a .return probe would need "
+				    "the parameters' values saved at entry "
+				    "(@entry), which is not available yet",
+				    e->name);
+	for (int i = 0; parms && i < f->nparams; i++) {
+		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
+		struct walk vw = { w->a, v, f->params[i].type, false, 0, 0,
+				   f->params[i].name };
+		struct expr dummy = { 0 };
+
+		if (f->params[i].arg < 1 || f->params[i].arg > 6)
+			continue;
+		v->base = TVB_ARG;
+		v->arg = f->params[i].arg;
+		v->name = f->params[i].name;
+		dummy.pretty = e->pretty;
+		if (e->pretty)
+			finish(&vw, &dummy, false);
+		else
+			v->final = TVF_VALUE, v->type = f->params[i].type;
+		v->size = (int)(dt_resolve(v->type)->size > 0 &&
+				dt_resolve(v->type)->size < 8
+				? dt_resolve(v->type)->size : 8);
+		pv_push(w->a, &w->acc->vars, v);
+	}
+	if (!strcmp(n, "return") && t->is_return &&
+	    dt_resolve(f->ret)->kind != DT_VOID) {
+		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
+		struct walk vw = { w->a, v, f->ret, false, 0, 0, "return" };
+		struct expr dummy = { 0 };
+
+		v->base = TVB_RETURN;
+		v->name = "return";
+		dummy.pretty = e->pretty;
+		if (e->pretty)
+			finish(&vw, &dummy, false);
+		else
+			v->final = TVF_VALUE, v->type = f->ret;
+		v->size = 8;
+		pv_push(w->a, &w->acc->vars, v);
+	}
+	return NULL;
+}
+
+static const char *no_types(struct session *s, const struct probe_target *t)
+{
+	if (t->module)
+		return arena_printf(&s->arena, "target variables in module "
+				    "'%s' need its type information, which is "
+				    "not supported yet in this version",
+				    t->module);
+	const char *why = NULL;
+
+	if (!kernel_types(s, &why))
+		return why;
+	return arena_printf(&s->arena, "the kernel's type information has no "
+			    "function '%s' (it may be inlined everywhere, or "
+			    "not a function)", t->symbol);
+}
+
+const char *resolve_target(struct session *s, const struct probe_target *t,
+			   struct expr *e, bool address_of)
+{
+	struct arena *a = &s->arena;
+	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+	struct walk w = { a, acc, NULL, false, 0, 0, e->name };
+	const struct dfunc *f = t ? t->func : NULL;
+
+	if (e->kind == E_CAST) {
+		struct dsource *ds;
+		const char *why = NULL;
+		const struct dtype *ty;
+		struct dtype *ptr;
+
+		if (e->str3 && strcmp(e->str3, "kernel") &&
+		    strncmp(e->str3, "kernel<", 7))
+			return arena_printf(a, "@cast to a type of '%s': only the "
+					    "kernel's types are available in "
+					    "this version", e->str3);
+		ds = kernel_types(s, &why);
+		if (!ds)
+			return why;
+		ty = dt_lookup(ds, e->str2);
+		if (!ty)
+			return arena_printf(a, "type '%s' not found in the "
+					    "kernel's type information", e->str2);
+		ptr = arena_alloc(a, sizeof(*ptr));
+		ptr->kind = DT_PTR;
+		ptr->name = "";
+		ptr->size = 8;
+		ptr->target_ = ty;
+		ptr->target_done = true;
+		acc->base = TVB_EXPR;
+		w.type = ptr;
+		w.what = arena_printf(a, "@cast(..., \"%s\")", e->str2);
+		e->tv = acc;
+		return walk_comps(&w, e, address_of);
+	}
+	if (!t || t->kind != PROV_KPROBE)
+		return arena_printf(a, "target variables are only available in "
+				    "kernel.function and kprobe.function "
+				    "probes, not in '%s'", t ? t->pp : "?");
+	if (!f && !t->module) {
+		struct dsource *ds = kernel_types(s, NULL);
+
+		f = ds ? ds->find_func(ds, t->symbol) : NULL;
+	}
+	if (!f)
+		return no_types(s, t);
+	e->tv = acc;
+	if (!strncmp(e->name, "$$", 2))
+		return pretty_vars(&w, t, f, e);
+	if (!strcmp(e->name, "$return")) {
+		if (!t->is_return)
+			return arena_printf(a, "$return is only available in "
+					    ".return probes");
+		if (dt_resolve(f->ret)->kind == DT_VOID)
+			return arena_printf(a, "'%s' returns void: there is no "
+					    "$return", f->name);
+		acc->base = TVB_RETURN;
+		w.type = f->ret;
+		return walk_comps(&w, e, address_of);
+	}
+	for (int i = 0; i < f->nparams; i++) {
+		const struct dvar *v = &f->params[i];
+		const struct dtype *r;
+
+		if (strcmp(v->name, e->name + 1))
+			continue;
+		if (t->is_return)
+			return arena_printf(a, "'%s' in a .return probe would "
+					    "need its value saved at entry "
+					    "(@entry), which is not available "
+					    "yet", e->name);
+		r = dt_resolve(v->type);
+		if (v->arg < 1 || v->arg > 6 || r->size > 8 ||
+		    r->kind == DT_STRUCT || r->kind == DT_UNION ||
+		    r->kind == DT_FLOAT)
+			return arena_printf(a, "'%s' (%s) is not passed in a "
+					    "general register, so it cannot be "
+					    "read at the function's entry",
+					    e->name, dt_name(a, v->type));
+		acc->base = TVB_ARG;
+		acc->arg = v->arg;
+		w.type = v->type;
+		return walk_comps(&w, e, address_of);
+	}
+	{
+		struct strbuf sb;
+		const char *msg;
+
+		sb_init(&sb);
+		sb_printf(&sb, "unable to find local '%s' in function '%s'",
+			  e->name + 1, f->name);
+		for (int i = 0; i < f->nparams; i++)
+			sb_printf(&sb, "%s$%s", i ? " " : " (alternatives: ",
+				  f->params[i].name);
+		if (f->nparams)
+			sb_puts(&sb, ")");
+		/* BTF describes parameters only. */
+		sb_printf(&sb, "; locals need the kernel's debuginfo "
+			  "(linux-image-%s-dbg)", s->kernel_release_resolved);
+		msg = arena_strdup(a, sb_cstr(&sb));
+		sb_free(&sb);
+		return msg;
+	}
+}

@@ -1,0 +1,22 @@
+/* targets.h - pass 2 for target variables (targets.c). */
+#ifndef STAP_TARGETS_H
+#define STAP_TARGETS_H
+
+#include "sema.h"
+
+struct dsource;
+
+/* The kernel's type information for s's release, opened on first use;
+ * NULL with *why (a sentence naming what to install) when there is none. */
+struct dsource *kernel_types(struct session *s, const char **why);
+/* Frees what kernel_types() opened (at exit). */
+void kernel_types_close(void);
+
+/* Resolves E_TARGET or E_CAST e (its index expressions already resolved)
+ * in a probe on t (NULL in a function): sets e->tv to a struct tv_access
+ * and e->type.  address_of: e is the operand of &.  Returns NULL, or why
+ * it cannot be resolved. */
+const char *resolve_target(struct session *s, const struct probe_target *t,
+			   struct expr *e, bool address_of);
+
+#endif
