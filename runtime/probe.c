@@ -121,28 +121,32 @@ static void stp_probe_unlock(const struct stp_probe *p)
 		stp_rw_unlock(p->locks[i].lock, p->locks[i].write);
 }
 
-void stp_probe_run_regs(const struct stp_probe *p, void *regs)
+/* Runs p's handler (or, with entry, its entry half) on this CPU's context;
+ * false when it did not run or ended in an error. */
+static bool stp_probe_dispatch(const struct stp_probe *p, void *regs,
+			       void *data, bool entry)
 {
 	struct stp_context *c;
 	unsigned long flags;
+	bool ok;
 	int cpu;
 
 	if (p->kind == STP_PROBE_NEVER ||
 	    stp_session_state() != stp_probe_state(p->kind))
-		return;
+		return false;
 	flags = stp_irq_save();
 	cpu = stp_cpu();
 	c = stp_sess.ctx[cpu];
 	if (!stp_busy_enter(&c->busy)) {
 		stp_probe_skipped();
 		stp_irq_restore(flags);
-		return;
+		return false;
 	}
 	if (!stp_probe_lock(p)) {
 		stp_probe_skipped();
 		stp_busy_exit(&c->busy);
 		stp_irq_restore(flags);
-		return;
+		return false;
 	}
 	stp_sess.runs[cpu]++;
 	c->probe_point = p->pp;
@@ -152,13 +156,34 @@ void stp_probe_run_regs(const struct stp_probe *p, void *regs)
 	c->nesting = 0;
 	c->in_try = false;
 	c->regs = regs;
-	p->handler(c);
+	c->entry_data = data;
+	if (entry)
+		p->entry_handler(c);
+	else
+		p->handler(c);
 	stp_probe_unlock(p);
+	ok = !c->error;
 	if (c->error)
 		stp_probe_error(c);
 	stp_out_flush();
 	stp_busy_exit(&c->busy);
 	stp_irq_restore(flags);
+	return ok;
+}
+
+void stp_probe_run_regs(const struct stp_probe *p, void *regs)
+{
+	stp_probe_dispatch(p, regs, NULL, false);
+}
+
+bool stp_probe_run_entry(const struct stp_probe *p, void *regs, void *data)
+{
+	return stp_probe_dispatch(p, regs, data, true);
+}
+
+void stp_probe_run_return(const struct stp_probe *p, void *regs, void *data)
+{
+	stp_probe_dispatch(p, regs, data, false);
 }
 
 void stp_run_probes(enum stp_probe_kind kind)

@@ -87,6 +87,8 @@ struct stp_context {
 	char *tok_pos;
 	/* a string read while pretty-printing a target variable */
 	char scratch[MAXSTRINGLEN];
+	/* a .return probe's values saved at entry (@entry), or NULL */
+	void *entry_data;
 };
 
 /* Raise a runtime error in the running handler: printf-style message.  The
@@ -263,6 +265,11 @@ struct stp_probe {
 	 * (the translator's locks.c); taken by the dispatcher */
 	const struct stp_lock *locks;
 	int nlocks;
+	/* .return probes with @entry(...): what runs at the function's
+	 * entry, saving entry_size bytes that the return handler reads
+	 * through c->entry_data */
+	void (*entry_handler)(struct stp_context *c);
+	unsigned int entry_size;
 };
 
 extern const struct stp_probe stp_probes[];
@@ -305,6 +312,11 @@ int stp_session_start(void);
 void stp_probe_run(const struct stp_probe *p);
 /* The same, for probes that have a register set (kprobes). */
 void stp_probe_run_regs(const struct stp_probe *p, void *regs);
+/* A .return probe's halves: its entry_handler saving into data, then (at
+ * the return) its handler reading data; run_entry says whether the entry
+ * half ran without an error (the return half is skipped otherwise). */
+bool stp_probe_run_entry(const struct stp_probe *p, void *regs, void *data);
+void stp_probe_run_return(const struct stp_probe *p, void *regs, void *data);
 void stp_run_probes(enum stp_probe_kind kind);
 int stp_session_state(void);
 void stp_session_set_running(void);

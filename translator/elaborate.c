@@ -37,6 +37,8 @@ struct elab {
 	struct ptrvec *locals;
 	struct func *fn;		/* NULL in a probe */
 	const struct probe_target *target;	/* the probe's, for $vars */
+	struct rprobe *probe;		/* the probe being resolved */
+	bool at_entry;			/* inside @entry(...) */
 	int loop_depth;
 	bool readonly;
 };
@@ -408,7 +410,23 @@ static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
 			   "handlers, not in functions");
 		return;
 	}
-	err = resolve_target(E->s, E->fn ? NULL : E->target, e, address_of);
+	/* A parameter in a .return probe is its value at the entry, as if
+	 * written @entry($param): the registers are gone by the return. */
+	if (e->kind == E_TARGET && !E->at_entry && E->target &&
+	    E->target->kind == PROV_KPROBE && E->target->is_return &&
+	    strcmp(e->name, "$return") && strcmp(e->name, "$$return") &&
+	    !address_of) {
+		struct expr *inner = ast_clone_expr(E->a, e);
+
+		memset(e, 0, sizeof(*e));
+		e->kind = E_ENTRY;
+		e->loc = inner->loc;
+		e->a = inner;
+		resolve_expr(E, e);
+		return;
+	}
+	err = resolve_target(E->s, E->fn ? NULL : E->target, e, address_of,
+			     E->at_entry);
 	if (err)
 		expr_error(E, e, "%s", err);
 }
@@ -424,7 +442,11 @@ static bool defined(struct elab *E, struct expr *e)
 		return true;
 	if (!strcmp(E->s->runtime, "user") || (E->fn && e->kind == E_TARGET))
 		return false;
-	return resolve_target(E->s, E->fn ? NULL : E->target, e, false) == NULL;
+	return resolve_target(E->s, E->fn ? NULL : E->target, e, false,
+			      E->at_entry || (E->target && E->target->is_return &&
+					      e->kind == E_TARGET &&
+					      strcmp(e->name, "$return") &&
+					      strcmp(e->name, "$$return"))) == NULL;
 }
 
 static void resolve_expr(struct elab *E, struct expr *e)
@@ -496,13 +518,29 @@ static void resolve_expr(struct elab *E, struct expr *e)
 			return;
 		}
 		break;
-	case E_ATVAR: case E_ENTRY: case E_PROBEWRITE:
+	case E_ENTRY:
+		if (!E->target || E->fn || E->target->kind != PROV_KPROBE ||
+		    !E->target->is_return) {
+			expr_error(E, e, "@entry is only available in the .return "
+				   "probes of kernel functions");
+			return;
+		}
+		if (E->at_entry) {
+			expr_error(E, e, "@entry inside @entry");
+			return;
+		}
+		E->at_entry = true;
+		resolve_expr(E, e->a);
+		E->at_entry = false;
+		e->num = E->probe->entries.n;
+		pv_push(E->a, &E->probe->entries, e->a);
+		return;
+	case E_ATVAR: case E_PROBEWRITE:
 		if (!strcmp(E->s->runtime, "user"))
 			kernel_only(E, e, "target variable access");
 		else
 			expr_error(E, e, "%s is not available yet in this version",
-				   e->kind == E_ATVAR ? "@var" :
-				   e->kind == E_ENTRY ? "@entry" : "@probewrite");
+				   e->kind == E_ATVAR ? "@var" : "@probewrite");
 		return;
 	case E_EMBEDDED:
 		break;
@@ -1069,6 +1107,9 @@ static enum val_type type_expr(struct elab *E, struct expr *e)
 		break;
 	case E_DEFINED:
 		t = T_LONG;
+		break;
+	case E_ENTRY:
+		t = type_expr(E, e->a);
 		break;
 	case E_TARGET: case E_CAST:
 		/* typed by targets.c; index expressions are numbers */
@@ -1741,6 +1782,7 @@ static void add_probe(struct elab *E, const struct probe_point *pp,
 	E->locals = &p->locals;
 	E->fn = NULL;
 	E->target = targets->n == 1 ? targets->v[0] : NULL;
+	E->probe = p;
 	E->loop_depth = 0;
 	E->readonly = true;
 	resolve_expr(E, p->cond);

@@ -49,7 +49,7 @@ struct func {
 /* The providers pass 2 matches probe points against. */
 enum provider {
 	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER, PROV_KPROBE,
-	PROV_PROFILE,
+	PROV_PROFILE, PROV_UPROBE,
 };
 
 struct dfunc;
@@ -60,8 +60,12 @@ struct probe_target {
 	int64_t priority;
 	int64_t period_ns, randomize_ns;
 	bool jiffies;
-	const char *symbol, *module;	/* kprobes */
+	const char *symbol, *module;	/* kprobes; uprobes: symbol */
 	bool is_return;
+	/* uprobes: the executable or library, and the breakpoint's offset
+	 * in it */
+	const char *path;
+	int64_t offset;
 	const struct dfunc *func;	/* its types, when known (BTF) */
 };
 
@@ -123,6 +127,9 @@ struct rprobe {
 	struct ptrvec locals;		/* struct symbol * */
 	struct srcloc loc;
 	int id;
+	/* .return probes: the @entry(...) operands, evaluated at the
+	 * function's entry; E_ENTRY's num is its slot here */
+	struct ptrvec entries;		/* struct expr * */
 };
 
 struct program {

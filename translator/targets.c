@@ -313,9 +313,8 @@ static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 	w->acc->final = TVF_PRETTY_VARS;
 	e->type = T_STRING;
 	if (parms && t->is_return)
-		return arena_printf(w->a, "'%s' in a .return probe would need "
-				    "the parameters' values saved at entry "
-				    "(@entry), which is not available yet",
+		return arena_printf(w->a, "'%s' in a .return probe is read at "
+				    "the entry: write @entry(%s)", e->name,
 				    e->name);
 	for (int i = 0; parms && i < f->nparams; i++) {
 		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
@@ -374,8 +373,16 @@ static const char *no_types(struct session *s, const struct probe_target *t)
 }
 
 const char *resolve_target(struct session *s, const struct probe_target *t,
-			   struct expr *e, bool address_of)
+			   struct expr *e, bool address_of, bool at_entry)
 {
+	struct probe_target entry;
+
+	/* At the entry of a .return probe's function, as an entry probe. */
+	if (t && at_entry) {
+		entry = *t;
+		entry.is_return = false;
+		t = &entry;
+	}
 	struct arena *a = &s->arena;
 	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
 	struct walk w = { a, acc, NULL, false, 0, 0, e->name };
@@ -443,10 +450,9 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		if (strcmp(v->name, e->name + 1))
 			continue;
 		if (t->is_return)
-			return arena_printf(a, "'%s' in a .return probe would "
-					    "need its value saved at entry "
-					    "(@entry), which is not available "
-					    "yet", e->name);
+			return arena_printf(a, "'%s' in a .return probe is read "
+					    "at the entry: write @entry(%s)",
+					    e->name, e->name);
 		r = dt_resolve(v->type);
 		if (v->arg < 1 || v->arg > 6 || r->size > 8 ||
 		    r->kind == DT_STRUCT || r->kind == DT_UNION ||

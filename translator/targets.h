@@ -14,9 +14,10 @@ void kernel_types_close(void);
 
 /* Resolves E_TARGET or E_CAST e (its index expressions already resolved)
  * in a probe on t (NULL in a function): sets e->tv to a struct tv_access
- * and e->type.  address_of: e is the operand of &.  Returns NULL, or why
- * it cannot be resolved. */
+ * and e->type.  address_of: e is the operand of &; at_entry: inside
+ * @entry() of a .return probe (read at the function's entry).  Returns
+ * NULL, or why it cannot be resolved. */
 const char *resolve_target(struct session *s, const struct probe_target *t,
-			   struct expr *e, bool address_of);
+			   struct expr *e, bool address_of, bool at_entry);
 
 #endif

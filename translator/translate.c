@@ -36,6 +36,7 @@ struct gen {
 	int label;
 	const struct func *fn;
 	bool unchecked;			/* embedded C that may have set an error */
+	int probe_id;			/* the probe being generated */
 	/* type descriptions for pretty-printed target variables */
 	struct strbuf *tvtypes;
 	struct ptrvec tv_done;		/* struct tv_desc * */
@@ -778,6 +779,10 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 		return e->num ? "((int64_t)1)" : "((int64_t)0)";
 	case E_TARGET: case E_CAST:
 		return gen_target(G, e);
+	case E_ENTRY:
+		/* saved by the probe's entry half (gen_entry) */
+		return fmt(G, "((struct p%d_entry *)c->entry_data)->e%lld",
+			   G->probe_id, (long long)e->num);
 	case E_CONST:
 		/* Guru mode (checked in pass 2): a C constant by name. */
 		return fmt(G, "((int64_t)(%s))", e->str);
@@ -1240,6 +1245,45 @@ static void gen_function(struct gen *G, const struct func *f, struct strbuf *fra
 	sb_free(&body);
 }
 
+/* A .return probe's entry half: evaluates its @entry(...) operands into
+ * the kretprobe instance's data (struct pN_entry), in the probe's own
+ * frame type. */
+static void gen_entry(struct gen *G, const struct rprobe *p, struct strbuf *frames,
+		      struct strbuf *code)
+{
+	struct strbuf body;
+	const char *name = fmt(G, "p%d", p->id);
+
+	sb_printf(frames, "struct %s_entry {\n", name);
+	for (int i = 0; i < p->entries.n; i++) {
+		const struct expr *x = p->entries.v[i];
+
+		if (x->type == T_STRING)
+			sb_printf(frames, "\tchar e%d[MAXSTRINGLEN];\n", i);
+		else
+			sb_printf(frames, "\tint64_t e%d;\n", i);
+	}
+	sb_puts(frames, "};\n");
+	sb_init(&body);
+	G->out = &body;
+	for (int i = 0; i < p->entries.n; i++) {
+		struct expr *x = p->entries.v[i];
+		const char *v = gen_expr(G, x);
+
+		if (x->type == T_STRING)
+			emit(G, "\tstp_strlcpy(d->e%d, %s);\n", i, v);
+		else
+			emit(G, "\td->e%d = %s;\n", i, v);
+	}
+	sb_printf(code, "static void probe_%d_entry(struct stp_context *c)\n{\n"
+		  "\tstruct %s_frame *l = &((union stp_frame *)c->locals)[0].%s;\n"
+		  "\tstruct %s_entry *d = c->entry_data;\n\n"
+		  "\t%s_init(l);\n", p->id, name, name, name, name);
+	sb_put(code, body.buf ? body.buf : "", body.len);
+	sb_puts(code, "\tgoto out;\nout:\n\t(void)l;\n\t(void)d;\n}\n\n");
+	sb_free(&body);
+}
+
 static void gen_probe(struct gen *G, const struct rprobe *p, struct strbuf *frames,
 		      struct strbuf *code)
 {
@@ -1247,11 +1291,14 @@ static void gen_probe(struct gen *G, const struct rprobe *p, struct strbuf *fram
 	struct strbuf body;
 	const char *name = fmt(G, "p%d", p->id);
 
-	sb_init(&body);
-	G->out = &body;
 	G->fi = &fi;
 	G->fn = NULL;
 	G->err_label = "out";
+	G->probe_id = p->id;
+	if (p->entries.n)
+		gen_entry(G, p, frames, code);
+	sb_init(&body);
+	G->out = &body;
 	if (p->cond)
 		emit(G, "\tif (!(%s))\n\t\tgoto out;\n", gen_expr(G, p->cond));
 	gen_stmt(G, p->body);
@@ -1469,6 +1516,10 @@ void translate(struct session *s, const struct program *P, const char *script_na
 			if (locks[i].n)
 				fprintf(out, ", .locks = probe_%d_locks, .nlocks = %d",
 					p->id, locks[i].n);
+			if (p->entries.n)
+				fprintf(out, ", .entry_handler = probe_%d_entry, "
+					".entry_size = sizeof(struct p%d_entry)",
+					p->id, p->id);
 			fputs(" },\n", out);
 			ntargets++;
 		}

@@ -34,6 +34,39 @@ static int stp_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs
 	return 0;
 }
 
+/* A .return probe with @entry values: the instance's data holds whether
+ * the entry half ran, then what it saved. */
+struct stp_entry_data {
+	bool valid;
+	u64 data[];
+};
+
+static int stp_kretprobe_entry(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	struct stp_kprobe *k = container_of(get_kretprobe(ri), struct stp_kprobe, rp);
+	struct stp_entry_data *d = (struct stp_entry_data *)ri->data;
+
+	d->valid = stp_probe_run_entry(k->p, regs, d->data);
+	return 0;
+}
+
+static int stp_kretprobe_ret_entry(struct kretprobe_instance *ri,
+				   struct pt_regs *regs)
+{
+	struct stp_kprobe *k = container_of(get_kretprobe(ri), struct stp_kprobe, rp);
+	struct stp_entry_data *d = (struct stp_entry_data *)ri->data;
+
+	if (!d->valid) {
+		/* its entry half was skipped or failed: nothing to read */
+		stp_probe_skipped();
+		return 0;
+	}
+	stp_probe_run_return(k->p, regs, d->data);
+	stp_kprobe_end_check();
+	return 0;
+}
+
 static int stp_kprobes_init(void)
 {
 	int i, n = 0;
@@ -57,6 +90,12 @@ static int stp_kprobes_init(void)
 			k->rp.kp.symbol_name = p->symbol;
 			k->rp.handler = stp_kretprobe_ret;
 			k->rp.maxactive = 0;	/* the kernel's default */
+			if (p->entry_handler) {
+				k->rp.entry_handler = stp_kretprobe_entry;
+				k->rp.handler = stp_kretprobe_ret_entry;
+				k->rp.data_size = sizeof(struct stp_entry_data) +
+						  p->entry_size;
+			}
 		} else {
 			k->kp.symbol_name = p->symbol;
 			k->kp.pre_handler = stp_kprobe_pre;

@@ -28,6 +28,7 @@ enum stp_kstate {
 };
 
 static void stp_kprobe_run_regs(const struct stp_probe *p, void *regs);
+static void stp_kprobe_end_check(void);
 static void stp_kprobe_run(const struct stp_probe *p);
 static int stp_ctl_command(const char *cmd);
 static int stp_ctl_status(char *buf, size_t size);
@@ -193,14 +194,20 @@ static DECLARE_WORK(stp_end_work, stp_end_workfn);
  * error in the handler only moves the session's state; the end itself
  * runs from a workqueue.  Any context but NMI.  regs: the probed point's
  * struct pt_regs, NULL for timers. */
-static void stp_kprobe_run_regs(const struct stp_probe *p, void *regs)
+/* After a handler that may have ended the session (exit(), an error):
+ * the end runs from a workqueue, in process context. */
+static void stp_kprobe_end_check(void)
 {
-	int s;
+	int s = stp_session_state();
 
-	stp_probe_run_regs(p, regs);
-	s = stp_session_state();
 	if (unlikely(s == STP_SESSION_STOPPING || s == STP_SESSION_ERROR))
 		schedule_work(&stp_end_work);
+}
+
+static void stp_kprobe_run_regs(const struct stp_probe *p, void *regs)
+{
+	stp_probe_run_regs(p, regs);
+	stp_kprobe_end_check();
 }
 
 static void stp_kprobe_run(const struct stp_probe *p)

@@ -1,0 +1,165 @@
+/* elfsyms.c - function symbols of user-space ELF files, read with libelf.
+ *
+ * A uprobe names a file and an offset in it; the symbol table gives
+ * link-time addresses, which the loadable segments (PT_LOAD) map back to
+ * file offsets.  Position-independent files and fixed-address ones are
+ * handled alike, since the offset does not depend on where the file is
+ * mapped at run time. */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elfsyms.h"
+
+int64_t elf_addr_offset(const struct elf_syms *es, uint64_t addr)
+{
+	for (int i = 0; i < es->nsegs; i++) {
+		const struct elf_segment *s = &es->segs[i];
+
+		if (addr >= s->vaddr && addr - s->vaddr < s->filesz)
+			return (int64_t)(addr - s->vaddr + s->offset);
+	}
+	return -1;
+}
+
+static int cmp_func(const void *pa, const void *pb)
+{
+	const struct elf_func *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+
+	if (c)
+		return c;
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+static bool read_segments(struct arena *a, Elf *e, struct elf_syms *es)
+{
+	size_t n;
+
+	if (elf_getphdrnum(e, &n))
+		return false;
+	es->segs = arena_alloc(a, (n ? n : 1) * sizeof(*es->segs));
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    !ph.p_filesz)
+			continue;
+		es->segs[es->nsegs++] = (struct elf_segment){
+			ph.p_vaddr, ph.p_filesz, ph.p_offset,
+		};
+	}
+	return es->nsegs > 0;
+}
+
+/* The symbol table to read: .symtab has the static functions too; a
+ * stripped file keeps only the exported ones in .dynsym. */
+static Elf_Scn *symbol_section(Elf *e, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL, *dyn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr h;
+
+		if (!gelf_getshdr(scn, &h))
+			continue;
+		if (h.sh_type == SHT_SYMTAB) {
+			*sh = h;
+			return scn;
+		}
+		if (h.sh_type == SHT_DYNSYM && !dyn) {
+			dyn = scn;
+			*sh = h;
+		}
+	}
+	return dyn;
+}
+
+static void read_funcs(struct arena *a, Elf *e, Elf_Scn *scn,
+		       const GElf_Shdr *sh, struct elf_syms *es)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	size_t n = d && sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	int k = 0;
+
+	es->funcs = arena_alloc(a, (n ? n : 1) * sizeof(*es->funcs));
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		const char *name;
+		int64_t off;
+
+		/* Defined functions only: an ifunc's symbol is its resolver,
+		 * not the code that runs. */
+		if (!gelf_getsym(d, (int)i, &sym) ||
+		    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
+			continue;
+		name = elf_strptr(e, sh->sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		off = elf_addr_offset(es, sym.st_value);
+		if (off < 0)
+			continue;
+		es->funcs[k++] = (struct elf_func){
+			arena_strdup(a, name), sym.st_value, (uint64_t)off,
+		};
+	}
+	if (k)
+		qsort(es->funcs, (size_t)k, sizeof(*es->funcs), cmp_func);
+	/* Aliases under one name at one place (a weak and a strong symbol)
+	 * are one probe point. */
+	es->nfuncs = 0;
+	for (int i = 0; i < k; i++)
+		if (!es->nfuncs || cmp_func(&es->funcs[i],
+					    &es->funcs[es->nfuncs - 1]))
+			es->funcs[es->nfuncs++] = es->funcs[i];
+}
+
+const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
+				     const char **why)
+{
+	struct elf_syms *es = arena_alloc(a, sizeof(*es));
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+	Elf *e;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*why = arena_strdup(a, strerror(errno));
+		return NULL;
+	}
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
+		*why = "not an ELF file";
+		goto fail;
+	}
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
+		*why = "not an executable or a shared library";
+		goto fail;
+	}
+	if (!read_segments(a, e, es)) {
+		*why = "it has no loadable segment";
+		goto fail;
+	}
+	scn = symbol_section(e, &sh);
+	if (!scn) {
+		*why = "it has no symbol table";
+		goto fail;
+	}
+	read_funcs(a, e, scn, &sh, es);
+	es->path = arena_strdup(a, path);
+	elf_end(e);
+	close(fd);
+	return es;
+fail:
+	if (e)
+		elf_end(e);
+	close(fd);
+	return NULL;
+}

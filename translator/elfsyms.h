@@ -1,0 +1,41 @@
+/* elfsyms.h - the function symbols of a user-space ELF file (an
+ * executable or a shared library), for process("PATH").function("NAME")
+ * probes: uprobes plant their breakpoint at a file offset, so each
+ * function's address is mapped back to where its code sits in the file. */
+#ifndef STAP_ELFSYMS_H
+#define STAP_ELFSYMS_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+struct elf_func {
+	const char *name;
+	uint64_t addr;			/* st_value, the link-time address */
+	uint64_t offset;		/* in the file */
+};
+
+struct elf_segment {
+	uint64_t vaddr, filesz, offset;	/* a PT_LOAD's bytes in the file */
+};
+
+struct elf_syms {
+	const char *path;
+	/* STT_FUNC symbols with code in the file, from .symtab (or .dynsym
+	 * when stripped); sorted by name, then offset, without duplicates */
+	struct elf_func *funcs;
+	int nfuncs;
+	struct elf_segment *segs;
+	int nsegs;
+};
+
+/* Reads path's function symbols into a.  NULL with *why (a phrase: "not
+ * an ELF file", "it has no symbol table"...) when it cannot. */
+const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
+				     const char **why);
+
+/* The file offset of link-time address addr, or -1 if no loaded segment
+ * of the file holds it. */
+int64_t elf_addr_offset(const struct elf_syms *es, uint64_t addr);
+
+#endif
