@@ -375,7 +375,11 @@ static const char *no_types(struct session *s, const struct probe_target *t)
 const char *resolve_target(struct session *s, const struct probe_target *t,
 			   struct expr *e, bool address_of, bool at_entry)
 {
+	struct arena *a = &s->arena;
+	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
+	struct walk w = { a, acc, NULL, false, 0, 0, e->name };
 	struct probe_target entry;
+	const struct dfunc *f;
 
 	/* At the entry of a .return probe's function, as an entry probe. */
 	if (t && at_entry) {
@@ -383,10 +387,7 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		entry.is_return = false;
 		t = &entry;
 	}
-	struct arena *a = &s->arena;
-	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
-	struct walk w = { a, acc, NULL, false, 0, 0, e->name };
-	const struct dfunc *f = t ? t->func : NULL;
+	f = t ? t->func : NULL;
 
 	if (e->kind == E_CAST) {
 		struct dsource *ds;
