@@ -354,6 +354,20 @@ int stp_map_set_long(struct stp_map *m, const union stp_key *k, int64_t v)
 	return 0;
 }
 
+int stp_map_add_long(struct stp_map *m, const union stp_key *k, int64_t delta,
+		     int64_t *old)
+{
+	int32_t i = stp_map_get_or_add(m, k);
+	int64_t *v;
+
+	if (i < 0)
+		return -1;
+	v = stp_ent_val(m, i);
+	*old = *v;
+	*v = (int64_t)((uint64_t)*v + (uint64_t)delta);
+	return 0;
+}
+
 int stp_map_set_str(struct stp_map *m, const union stp_key *k, const char *v)
 {
 	int32_t i = stp_map_get_or_add(m, k);

@@ -179,6 +179,10 @@ void stp_map_get_str(struct stp_map *m, const union stp_key *k, char *out);
  * "Array overflow, check MAXMAPENTRIES"). */
 int stp_map_set_long(struct stp_map *m, const union stp_key *k, int64_t v);
 int stp_map_set_str(struct stp_map *m, const union stp_key *k, const char *v);
+/* m[k] += delta (wrapping) in one lookup, the value before in *old; -1
+ * when the map is full. */
+int stp_map_add_long(struct stp_map *m, const union stp_key *k, int64_t delta,
+		     int64_t *old);
 int stp_map_add_stat(struct stp_map *m, const union stp_key *k, int64_t v);
 void stp_map_get_stat(struct stp_map *m, const union stp_key *k,
 		      struct stp_stat_result *r, int bit_shift);
@@ -245,6 +249,7 @@ enum stp_probe_kind {
 	STP_PROBE_BEGIN, STP_PROBE_END, STP_PROBE_ERROR, STP_PROBE_TIMER,
 	STP_PROBE_NEVER, STP_PROBE_KPROBE,
 	STP_PROBE_PROFILE,		/* timer.profile: every tick, every CPU */
+	STP_PROBE_UPROBE,		/* process("PATH").function("f") */
 };
 
 struct stp_probe {
@@ -261,6 +266,10 @@ struct stp_probe {
 	const char *symbol;
 	const char *module;
 	bool is_return;
+	/* uprobes (kernel runtime): the file, and the breakpoint's offset
+	 * in it; is_return as for kprobes */
+	const char *path;
+	int64_t offset;
 	/* the globals' locks the handler runs under, in one global order
 	 * (the translator's locks.c); taken by the dispatcher */
 	const struct stp_lock *locks;

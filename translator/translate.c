@@ -210,14 +210,21 @@ static void overflow_check(struct gen *G, const char *call, const struct expr *e
 }
 
 /* Stores value v (a C expression of e's type) into the lvalue e. */
-static void gen_store(struct gen *G, struct expr *lv, const char *v)
+/* The key array of an array element, computed once for both the read
+ * and the write of a compound assignment (its index expressions may have
+ * side effects); NULL for a scalar. */
+static const char *lv_keys(struct gen *G, struct expr *lv)
+{
+	unsigned mask;
+
+	return lv->kind == E_INDEX ? gen_keys(G, &lv->args, &mask) : NULL;
+}
+
+static void gen_store(struct gen *G, struct expr *lv, const char *k, const char *v)
 {
 	struct symbol *s = lv->sym;
 
 	if (lv->kind == E_INDEX) {
-		unsigned mask;
-		const char *k = gen_keys(G, &lv->args, &mask);
-
 		overflow_check(G, fmt(G, "stp_map_set_%s(g_%s, %s, %s)",
 				      s->type == T_STRING ? "str" : "long",
 				      s->name, k, v), lv);
@@ -229,15 +236,12 @@ static void gen_store(struct gen *G, struct expr *lv, const char *v)
 		emit(G, "\t%s = %s;\n", sym_ref(G, s), v);
 }
 
-/* Reads an lvalue into a temporary (maps) or names it (scalars). */
-static const char *gen_load(struct gen *G, struct expr *lv)
+/* Reads an lvalue into a temporary (maps, keys k) or names it (scalars). */
+static const char *gen_load(struct gen *G, struct expr *lv, const char *k)
 {
 	struct symbol *s = lv->sym;
 
 	if (lv->kind == E_INDEX) {
-		unsigned mask;
-		const char *k = gen_keys(G, &lv->args, &mask);
-
 		if (s->type == T_STRING) {
 			const char *t = new_str(G);
 
@@ -249,11 +253,22 @@ static const char *gen_load(struct gen *G, struct expr *lv)
 	return sym_ref(G, s);
 }
 
+/* a[k] += d, a[k]++...: one lookup; the value before the change. */
+static const char *gen_map_add(struct gen *G, struct expr *lv, const char *k,
+			       const char *d)
+{
+	const char *old = new_long(G);
+
+	overflow_check(G, fmt(G, "stp_map_add_long(g_%s, %s, %s, &%s)",
+			      ((struct symbol *)lv->sym)->name, k, d, old), lv);
+	return old;
+}
+
 static const char *gen_assign(struct gen *G, struct expr *e)
 {
 	struct expr *lv = e->a;
 	struct symbol *s = lv->sym;
-	const char *r, *cur, *v;
+	const char *r, *cur, *v, *k;
 
 	if (e->op == OP_ASSIGN) {
 		r = gen_expr(G, e->b);
@@ -266,21 +281,31 @@ static const char *gen_assign(struct gen *G, struct expr *e)
 		} else {
 			r = hoist_long(G, r);
 		}
-		gen_store(G, lv, r);
+		gen_store(G, lv, lv_keys(G, lv), r);
 		return r;
 	}
 	if (e->op == OP_CONCAT_ASSIGN) {
 		const char *t = new_str(G);
 
 		r = gen_expr(G, e->b);
-		cur = gen_load(G, lv);
+		k = lv_keys(G, lv);
+		cur = gen_load(G, lv, k);
 		emit(G, "\tstp_strlcpy(%s, %s);\n\tstp_strlcat(%s, %s);\n", t, cur,
 		     t, r);
-		gen_store(G, lv, t);
+		gen_store(G, lv, k, t);
 		return t;
 	}
 	r = hoist_long(G, gen_expr(G, e->b));
-	cur = gen_load(G, lv);
+	k = lv_keys(G, lv);
+	if (k && (e->op == OP_ADD_ASSIGN || e->op == OP_SUB_ASSIGN)) {
+		const char *d = e->op == OP_ADD_ASSIGN ? r
+			: hoist_long(G, fmt(G, "(int64_t)(0 - (uint64_t)%s)", r));
+
+		cur = gen_map_add(G, lv, k, d);
+		return hoist_long(G, fmt(G, "(int64_t)((uint64_t)%s + (uint64_t)%s)",
+					 cur, d));
+	}
+	cur = gen_load(G, lv, k);
 	switch (e->op) {
 	case OP_DIV_ASSIGN: case OP_MOD_ASSIGN:
 		near(G, e, fmt(G, "operator '%s'", op_str(e->op)));
@@ -310,18 +335,26 @@ static const char *gen_assign(struct gen *G, struct expr *e)
 		break;
 	}
 	}
-	gen_store(G, lv, v);
+	gen_store(G, lv, k, v);
 	return v;
 }
 
 static const char *gen_incdec(struct gen *G, struct expr *e)
 {
 	struct expr *lv = e->a;
-	const char *cur = gen_load(G, lv), *old = new_long(G), *nv = new_long(G);
+	const char *k = lv_keys(G, lv), *cur, *old, *nv = new_long(G);
+	char op = e->op == OP_INC ? '+' : '-';
 
+	if (k) {
+		old = gen_map_add(G, lv, k, op == '+' ? "1" : "-1");
+		emit(G, "\t%s = (int64_t)((uint64_t)%s %c 1);\n", nv, old, op);
+		return e->kind == E_POSTFIX ? old : nv;
+	}
+	cur = gen_load(G, lv, NULL);
+	old = new_long(G);
 	emit(G, "\t%s = %s;\n\t%s = (int64_t)((uint64_t)%s %c 1);\n", old, cur,
-	     nv, old, e->op == OP_INC ? '+' : '-');
-	gen_store(G, lv, nv);
+	     nv, old, op);
+	gen_store(G, lv, NULL, nv);
 	return e->kind == E_POSTFIX ? old : nv;
 }
 
@@ -698,9 +731,9 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 	case E_STR:
 		return fmt(G, "\"%s\"", e->str);
 	case E_SYM:
-		return gen_load(G, e);
+		return gen_load(G, e, NULL);
 	case E_INDEX:
-		return gen_load(G, e);
+		return gen_load(G, e, lv_keys(G, e));
 	case E_EMBEDDED:
 		G->unchecked = true;
 		if (etype(e) == T_STRING)

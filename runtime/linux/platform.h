@@ -104,21 +104,28 @@ static inline void stp_spin_unlock(stp_spinlock_t *l)
 
 /* A global's lock.  Handlers only try it (they run with interrupts off,
  * maybe in NMI): stp_probe_lock() retries MAXTRYLOCK times, TRYLOCKDELAY
- * ns apart, then skips the probe. */
-typedef rwlock_t stp_rwlock_t;
-#define STP_RWLOCK_DEFINE(name)	static DEFINE_RWLOCK(name)
+ * ns apart, then skips the probe.  Only ever tried, so it needs no
+ * fairness and no lockdep: an atomic counter, 0 free, > 0 readers, -1 a
+ * writer, inline in the handler (the kernel's rwlock_t calls are out of
+ * line in a module, and cost a handler more than its script does). */
+typedef struct { atomic_t v; } stp_rwlock_t;
+#define STP_RWLOCK_DEFINE(name)	static stp_rwlock_t name = { ATOMIC_INIT(0) }
 
-static inline bool stp_rw_trylock(stp_rwlock_t *l, bool write)
+static __always_inline bool stp_rw_trylock(stp_rwlock_t *l, bool write)
 {
-	return write ? write_trylock(l) : read_trylock(l);
+	int free = 0;
+
+	if (write)
+		return atomic_try_cmpxchg_acquire(&l->v, &free, -1);
+	return atomic_inc_unless_negative(&l->v);
 }
 
-static inline void stp_rw_unlock(stp_rwlock_t *l, bool write)
+static __always_inline void stp_rw_unlock(stp_rwlock_t *l, bool write)
 {
 	if (write)
-		write_unlock(l);
+		atomic_set_release(&l->v, 0);
 	else
-		read_unlock(l);
+		atomic_dec_return_release(&l->v);
 }
 
 #ifndef TRYLOCKDELAY
