@@ -1804,12 +1804,15 @@ static void resolve_probe(struct elab *E, const struct decl *d)
 			/* One handler serves every target, unless target
 			 * variables differ from one function to the next. */
 			if (ex->targets.n > 1 && uses_targets(body, pp->cond)) {
+				/* Each copy is made before any is resolved:
+				 * resolving prunes @defined branches. */
 				for (int k = 0; k < ex->targets.n; k++) {
 					struct ptrvec one = { 0 };
+					bool last = k == ex->targets.n - 1;
 
 					pv_push(E->a, &one, ex->targets.v[k]);
-					add_probe(E, pp, &one, k ? ast_clone_stmt(
-						  E->a, body) : body);
+					add_probe(E, pp, &one, last ? body :
+						  ast_clone_stmt(E->a, body));
 				}
 			} else {
 				add_probe(E, pp, &ex->targets, body);
