@@ -362,7 +362,7 @@ int stp_map_add_long(struct stp_map *m, const union stp_key *k, int64_t delta,
 
 	if (i < 0)
 		return -1;
-	v = stp_ent_val(m, i);
+	v = (int64_t *)stp_ent_val(m, i);
 	*old = *v;
 	*v = (int64_t)((uint64_t)*v + (uint64_t)delta);
 	return 0;
