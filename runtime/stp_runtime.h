@@ -266,6 +266,8 @@ struct stp_probe {
 	const char *symbol;
 	const char *module;
 	bool is_return;
+	bool optional;			/* a wildcard's match: skipped if it
+					   cannot be registered */
 	/* uprobes (kernel runtime): the file, and the breakpoint's offset
 	 * in it; is_return as for kprobes */
 	const char *path;

@@ -1,8 +1,9 @@
 /* debuginfo.h - what pass 2 knows about the target's functions and types.
  *
  * One model for every source of type information: BTF (btf.c, the
- * kernel's own compact type data, always present on Debian kernels) and,
- * later, DWARF (elfutils).  Types are converted lazily: a struct's members
+ * kernel's own compact type data, always present on Debian kernels) and
+ * DWARF (dwarf.c, elfutils' libdw: modules built with -g, with locals and
+ * variable locations).  Types are converted lazily: a struct's members
  * and a pointer's target are read from the source the first time someone
  * asks, so looking at one function costs almost nothing however big the
  * kernel is. */
@@ -48,11 +49,23 @@ struct dmember {
 	int bit_size;			/* 0 unless a bitfield */
 };
 
-/* A variable a probe can read: a parameter, for now. */
+/* One operation of a DWARF location expression (DW_OP_*). */
+struct dloc_op {
+	uint8_t atom;
+	uint64_t number, number2;
+};
+
+/* A variable a probe can read: a parameter or (DWARF) a local. */
 struct dvar {
 	const char *name;
 	const struct dtype *type;
 	int arg;			/* 1-based register argument, 0 if none */
+	/* DWARF: where it is at the probe's address; nloc == 0 with
+	 * has_loc set means optimized out there.  DW_OP_fbreg is already
+	 * rewritten against the frame's CFA rule at that address. */
+	bool has_loc;
+	const struct dloc_op *loc;
+	int nloc;
 };
 
 /* A probe-able function. */
@@ -63,6 +76,15 @@ struct dfunc {
 	struct dvar *params;
 	int nparams;
 	bool variadic;
+	bool dwarf;			/* from DWARF: locals are known */
+	/* DWARF: the locals (of every lexical block), where the vars'
+	 * locations were taken, and the declaration for listings */
+	struct dvar *locals;
+	int nlocals;
+	uint64_t pc;			/* link-time address in the file */
+	uint64_t offset;		/* pc minus the function's entry */
+	const char *decl_file;
+	int decl_line;
 };
 
 /* The type information of one kernel, loaded once per run. */
@@ -108,6 +130,21 @@ const struct dtype *dt_lookup(struct dsource *s, const char *spelling);
 struct dsource *btf_open(struct arena *a, const char *release,
 			 const char *build_dir, const char *cache_dir,
 			 const char **why);
+
+/* The DWARF of one ELF file with debuginfo, a kernel module (dwarf.c):
+ * functions are the out-of-line definitions, their variables located at
+ * the entry.  NULL with *why set when the file has no usable DWARF. */
+struct dsource *dwarf_open(struct arena *a, const char *path,
+			   const char **why);
+/* FUNC@FILE:LINE in a DWARF source: the function (vars located at the
+ * line's lowest address in it) or NULL with *why naming the lines near
+ * LINE that have code.  func may be a wildcard; the first match wins. */
+const struct dfunc *dwarf_find_line(struct dsource *s, const char *func,
+				    const char *file, int line,
+				    const char **why);
+/* Does a DWARF file name (a path) match FILE: the same, or ending in
+ * "/FILE"? */
+bool dwarf_file_matches(const char *path, const char *file);
 
 /* Releases what a source holds outside its arena (libbpf's copy of the
  * BTF); its types stay readable until the arena is freed, but no new ones

@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "elfsyms.h"
@@ -125,12 +126,18 @@ const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
 	GElf_Ehdr eh;
 	GElf_Shdr sh;
 	Elf_Scn *scn;
+	struct stat st;
 	Elf *e;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		*why = arena_strdup(a, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
 		return NULL;
 	}
 	elf_version(EV_CURRENT);
@@ -148,11 +155,9 @@ const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
 		goto fail;
 	}
 	scn = symbol_section(e, &sh);
-	if (!scn) {
-		*why = "it has no symbol table";
-		goto fail;
-	}
-	read_funcs(a, e, scn, &sh, es);
+	es->has_symtab = scn != NULL;
+	if (scn)
+		read_funcs(a, e, scn, &sh, es);
 	es->path = arena_strdup(a, path);
 	elf_end(e);
 	close(fd);

@@ -5,6 +5,7 @@
 #ifndef STAP_ELFSYMS_H
 #define STAP_ELFSYMS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -25,12 +26,13 @@ struct elf_syms {
 	 * when stripped); sorted by name, then offset, without duplicates */
 	struct elf_func *funcs;
 	int nfuncs;
+	bool has_symtab;		/* false: funcs is empty for want of one */
 	struct elf_segment *segs;
 	int nsegs;
 };
 
 /* Reads path's function symbols into a.  NULL with *why (a phrase: "not
- * an ELF file", "it has no symbol table"...) when it cannot. */
+ * an ELF file", "No such file or directory"...) when it cannot. */
 const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
 				     const char **why);
 

@@ -3,6 +3,11 @@
  *
  *	kernel.function("vfs_read") $file:struct file* $buf:char* ...
  *
+ * A module's function with DWARF is shown SystemTap's way, with where it
+ * is declared and its locals after its parameters:
+ *
+ *	module("m").function("f@/src/m.c:36") $a:int $p:struct s* $i:int
+ *
  * The pattern goes through pass 2 like a probe with an empty body, so it
  * matches exactly what a script's probe would. */
 #include <stdlib.h>
@@ -15,6 +20,31 @@
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* SystemTap's form for a module function with DWARF: the module by
+ * name, the function with where it is declared; a statement as is. */
+static void dwarf_pp(struct strbuf *sb, const struct probe_target *t)
+{
+	const struct dfunc *f = t->func;
+	const char *p = strstr(t->pp, ").function(\""), *rest;
+
+	sb_printf(sb, "module(\"%s\")", t->module);
+	if (!p || !f->decl_file) {
+		p = strstr(t->pp, ").statement(\"");
+		sb_puts(sb, p ? p + 1 : t->pp);
+		return;
+	}
+	rest = strstr(p + 12, "\")");
+	sb_printf(sb, ".function(\"%s@%s:%d\")%s", f->name, f->decl_file,
+		  f->decl_line, rest ? rest + 2 : "");
+}
+
+static void put_vars(struct strbuf *sb, struct session *s,
+		     const struct dvar *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		sb_printf(sb, " $%s:%s", v[i].name, dt_name(&s->arena, v[i].type));
 }
 
 static const char *describe_target(struct session *s,
@@ -32,10 +62,14 @@ static const char *describe_target(struct session *s,
 	if (!f)
 		return t->pp;
 	sb_init(&sb);
-	sb_puts(&sb, t->pp);
-	for (int i = 0; i < f->nparams && !t->is_return; i++)
-		sb_printf(&sb, " $%s:%s", f->params[i].name,
-			  dt_name(&s->arena, f->params[i].type));
+	if (f->dwarf && t->module)
+		dwarf_pp(&sb, t);
+	else
+		sb_puts(&sb, t->pp);
+	if (!t->is_return) {
+		put_vars(&sb, s, f->params, f->nparams);
+		put_vars(&sb, s, f->locals, f->nlocals);
+	}
 	if (t->is_return && dt_resolve(f->ret)->kind != DT_VOID)
 		sb_printf(&sb, " $return:%s", dt_name(&s->arena, f->ret));
 	r = arena_strdup(&s->arena, sb_cstr(&sb));

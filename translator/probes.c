@@ -2,11 +2,18 @@
  *
  * begin, end, error and never run in every runtime; timer.* runs in both
  * (hrtimers in the kernel, an event loop in user space); kernel and module
- * functions are kprobes.  The kernel's other providers are recognised
- * here so that they get a clear message until they exist. */
+ * functions are kprobes, user-space functions uprobes.  The kernel's other
+ * providers are recognised here so that they get a clear message until
+ * they exist. */
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "debuginfo.h"
+#include "elfsyms.h"
 #include "probes.h"
 #include "targets.h"
 
@@ -162,35 +169,116 @@ struct wild {
 	const struct probe_target *proto;
 	int fn_index;
 	struct ptrvec *out;
+	const char *file;		/* f@FILE[:LINE]: where f is declared */
+	int line;
 };
 
 static int add_function(const struct dfunc *f, void *data)
 {
 	struct wild *w = data;
-	struct probe_target *t = arena_alloc(w->a, sizeof(*t));
+	struct probe_target *t;
 
+	if (w->file && (!f->decl_file || !dwarf_file_matches(f->decl_file, w->file) ||
+			(w->line && f->decl_line != w->line)))
+		return 0;
+	t = arena_alloc(w->a, sizeof(*t));
 	*t = *w->proto;
 	t->symbol = f->name;
 	t->func = f;
 	t->pp = function_pp(w->a, w->pp, w->fn_index, f->name);
+	t->optional = true;
 	pv_push(w->a, w->out, t);
 	return 0;
+}
+
+/* "f@file:line" into f, file and line (0 when absent); "f" is left
+ * alone.  Non-zero when malformed. */
+static int split_at(struct arena *a, const char *spec, const char **func,
+		    const char **file, int *line)
+{
+	const char *at = strchr(spec, '@'), *colon;
+	char *end;
+
+	if (!at)
+		return 0;
+	*func = at == spec ? "*" : arena_strndup(a, spec, (size_t)(at - spec));
+	colon = strchr(at, ':');
+	*file = arena_strndup(a, at + 1, colon ? (size_t)(colon - at - 1)
+					       : strlen(at + 1));
+	if (!**file)
+		return -1;
+	if (!colon)
+		return 0;
+	*line = (int)strtol(colon + 1, &end, 10);
+	return *end || *line <= 0 ? -1 : 0;
+}
+
+/* The module's DWARF for module("m") probes, when its .ko is found and
+ * has it; t->module becomes the kernel's name for the module. */
+static struct dsource *module_dwarf(struct session *s, struct probe_target *t,
+				    const char **why)
+{
+	const char *name, *path = module_file(s, t->module, &name);
+
+	if (!path) {
+		*why = t->module[0] == '/'
+		       ? arena_printf(&s->arena, "'%s' is not a readable .ko "
+				      "file", t->module)
+		       : arena_printf(&s->arena, "no %s.ko under /lib/modules/%s",
+				      t->module, s->kernel_release_resolved);
+		return NULL;
+	}
+	t->module = name;
+	return module_types(s, path, why);
+}
+
+/* module("m").statement("FUNC@FILE:LINE"): a kprobe at the line's lowest
+ * address in FUNC, by symbol and offset; pp() names the function found. */
+static enum match_result match_statement(struct session *s,
+					 const struct probe_point *pp, int i,
+					 struct probe_target *t,
+					 struct ptrvec *out, const char **msg)
+{
+	const char *spec = comp(pp, i)->arg->str, *func = NULL, *file = NULL;
+	const struct dfunc *f;
+	struct dsource *ds;
+	int line = 0;
+
+	if (split_at(&s->arena, spec, &func, &file, &line) || !file || !line) {
+		*msg = "a statement probe names FUNC@FILE:LINE";
+		return MATCH_ERROR;
+	}
+	ds = module_dwarf(s, t, msg);
+	if (!ds)
+		return MATCH_UNAVAILABLE;
+	f = dwarf_find_line(ds, func, file, line, msg);
+	if (!f)
+		return MATCH_ERROR;
+	t->symbol = f->name;
+	t->offset = (int64_t)f->offset;
+	t->func = f;
+	t->pp = function_pp(&s->arena, pp, i, arena_printf(&s->arena,
+			    "%s@%s:%d", f->name, file, line));
+	pv_push(&s->arena, out, arena_dup(&s->arena, t, sizeof(*t)));
+	return MATCH_OK;
 }
 
 /* kprobe.function("f")[.return], kernel.function("f")[.call|.return],
  * module("m").function("f")[...], kprobe.module("m").function("f")[...]:
  * a kprobe on a symbol.  A name with wildcards matches the functions of
- * the kernel's type information (BTF); which of them kprobes refuses is
- * only known when the module registers them (they are skipped, and
- * counted). */
+ * the kernel's type information (BTF), or of a module's DWARF; which of
+ * them kprobes refuses is only known when the module registers them (they
+ * are skipped, and counted).  module("m").statement("f@file:line") is a
+ * kprobe inside a function. */
 static enum match_result match_kprobe(struct session *s,
 				      const struct probe_point *pp,
 				      struct probe_target *t,
 				      struct ptrvec *out, const char **msg)
 {
 	const struct pp_comp *c0 = comp(pp, 0), *c1 = comp(pp, 1), *fn, *tail;
-	struct dsource *ds;
-	int i = 1, before = out->n;
+	struct dsource *ds = NULL;
+	const char *why = NULL, *name, *file = NULL;
+	int i = 1, before = out->n, line = 0;
 
 	if (is(c0, "module") || (is(c0, "kprobe") && is(c1, "module"))) {
 		const struct pp_comp *m = is(c0, "module") ? c0 : c1;
@@ -204,6 +292,15 @@ static enum match_result match_kprobe(struct session *s,
 	}
 	fn = comp(pp, i);
 	tail = comp(pp, i + 1);
+	if (t->module && is(fn, "statement") && fn->arg &&
+	    fn->arg->kind == E_STR && pp->comps.n == i + 1) {
+		if (!strcmp(s->runtime, "user")) {
+			*msg = "it needs the kernel";
+			return MATCH_UNAVAILABLE;
+		}
+		t->kind = PROV_KPROBE;
+		return match_statement(s, pp, i, t, out, msg);
+	}
 	if (!is(fn, "function") || !fn->arg || fn->arg->kind != E_STR ||
 	    pp->comps.n > i + 2 ||
 	    (tail && !is(tail, "return") && !is(tail, "call")))
@@ -214,32 +311,210 @@ static enum match_result match_kprobe(struct session *s,
 	}
 	t->kind = PROV_KPROBE;
 	t->is_return = is(tail, "return");
-	if (strpbrk(fn->arg->str, "@:")) {
+	if (t->module) {
+		bool path = t->module[0] == '/';
+
+		ds = module_dwarf(s, t, &why);
+		/* a file that is not there cannot be probed either */
+		if (path && t->module[0] == '/') {
+			*msg = why;
+			return MATCH_ERROR;
+		}
+	}
+	name = fn->arg->str;
+	if (ds && split_at(&s->arena, name, &name, &file, &line)) {
+		*msg = "a function probe names FUNC or FUNC@FILE[:LINE]";
+		return MATCH_ERROR;
+	}
+	if (strpbrk(name, "@:")) {
 		*msg = "@file:line needs the kernel's DWARF debuginfo, which "
 		       "is not supported yet in this version";
 		return MATCH_UNAVAILABLE;
 	}
-	if (!strpbrk(fn->arg->str, "*?[")) {
-		t->symbol = fn->arg->str;
+	if (!strpbrk(name, "*?[") && !file) {
+		t->symbol = name;
+		t->func = ds ? ds->find_func(ds, t->symbol) : NULL;
+		if (t->module && !t->func)
+			t->types_why = ds ? arena_printf(&s->arena, "its DWARF "
+					    "has no function '%s'", t->symbol)
+					  : why;
 		pv_push(&s->arena, out, arena_dup(&s->arena, t, sizeof(*t)));
 		return MATCH_OK;
 	}
-	if (t->module) {
-		*msg = "wildcards over a module's functions need its type "
-		       "information, which is not supported yet in this "
-		       "version";
+	if (t->module && !ds) {
+		*msg = arena_printf(&s->arena, "wildcards over a module's "
+				    "functions need its DWARF debuginfo: %s", why);
 		return MATCH_UNAVAILABLE;
 	}
-	ds = kernel_types(s, msg);
+	if (!ds)
+		ds = kernel_types(s, msg);
 	if (!ds)
 		return MATCH_UNAVAILABLE;
 	{
-		struct wild w = { &s->arena, pp, t, i, out };
+		struct wild w = { &s->arena, pp, t, i, out, file, line };
 
-		ds->each_func(ds, fn->arg->str, add_function, &w);
+		ds->each_func(ds, name, add_function, &w);
+	}
+	if (out->n == before && file) {
+		*msg = arena_printf(&s->arena, "no function '%s' declared in '%s'",
+				    name, file);
+		return MATCH_NOTHING;
 	}
 	if (out->n == before) {
-		*msg = "no kernel function matches";
+		*msg = t->module ? "no function of the module matches"
+				 : "no kernel function matches";
+		return MATCH_NOTHING;
+	}
+	return MATCH_OK;
+}
+
+/* The file a process("PATH") names: PATH itself when it has a '/'
+ * (relative to the current directory), else the first executable of that
+ * name on $PATH, as a shell finds it.  Symbolic links are left alone: the
+ * module opens the path where it runs (in a VM for --vm), whose links may
+ * differ.  NULL with *msg when there is no such file. */
+static const char *find_executable(struct arena *a, const char *name,
+				   const char **msg)
+{
+	const char *env = getenv("PATH"), *dir, *end = NULL;
+	struct stat st;
+	char cwd[PATH_MAX];
+
+	if (strchr(name, '/')) {
+		const char *p = name;
+
+		if (name[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+			while (!strncmp(p, "./", 2))
+				p += 2;
+			p = arena_printf(a, "%s/%s", cwd, p);
+		}
+		if (stat(p, &st)) {
+			*msg = arena_printf(a, "cannot find executable '%s'",
+					    name);
+			return NULL;
+		}
+		return p;
+	}
+	for (dir = env; env && *env && dir; dir = *end ? end + 1 : NULL) {
+		const char *p;
+
+		end = strchrnul(dir, ':');
+		if (end == dir)		/* an empty entry is the current dir */
+			p = arena_printf(a, "%s/%s", getcwd(cwd, sizeof(cwd))
+					 ? cwd : ".", name);
+		else
+			p = arena_printf(a, "%.*s/%s", (int)(end - dir), dir,
+					 name);
+		if (!stat(p, &st) && S_ISREG(st.st_mode) && !access(p, X_OK))
+			return p;
+	}
+	*msg = arena_printf(a, "cannot find executable '%s' on $PATH", name);
+	return NULL;
+}
+
+/* pp() of one uprobe: the file as found, the function it matched or the
+ * address, then .call/.return as written. */
+static const char *process_pp(struct arena *a, const struct probe_point *pp,
+			      const char *path, const char *func, int64_t addr)
+{
+	struct strbuf sb;
+	const char *r;
+
+	sb_init(&sb);
+	sb_printf(&sb, "process(\"%s\")", path);
+	if (func)
+		sb_printf(&sb, ".function(\"%s\")", func);
+	else
+		sb_printf(&sb, ".statement(0x%llx)", (unsigned long long)addr);
+	for (int i = 2; i < pp->comps.n; i++)
+		sb_printf(&sb, ".%s", ((const struct pp_comp *)pp->comps.v[i])->name);
+	r = arena_strdup(a, sb_cstr(&sb));
+	sb_free(&sb);
+	return r;
+}
+
+/* process("PATH").function("NAME")[.call|.return] and
+ * process("PATH").statement(ADDR): uprobes on the file PATH, an executable
+ * or a shared library, firing in every process that runs it (SystemTap's
+ * behaviour: no target() filter).  NAME, or a wildcard, is matched against
+ * the file's function symbols here, and each match becomes a file offset,
+ * so the module needs no symbol table; ADDR is a link-time address. */
+static enum match_result match_process(struct session *s,
+				       const struct probe_point *pp,
+				       struct probe_target *t,
+				       struct ptrvec *out, const char **msg)
+{
+	const struct pp_comp *c0 = comp(pp, 0), *c1 = comp(pp, 1),
+			     *tail = comp(pp, 2);
+	const struct elf_syms *es;
+	const char *path, *why, *name;
+	bool wild;
+	int before = out->n;
+
+	if (!is(c0, "process") || !c0->arg || c0->arg->kind != E_STR || !c1 ||
+	    !c1->arg)
+		return MATCH_NONE;
+	if (is(c1, "function") && c1->arg->kind == E_STR) {
+		if (pp->comps.n > 3 ||
+		    (tail && (tail->arg || (!is(tail, "return") &&
+					    !is(tail, "call")))))
+			return MATCH_NONE;
+	} else if (!is(c1, "statement") || c1->arg->kind != E_NUM ||
+		   pp->comps.n > 2) {
+		return MATCH_NONE;
+	}
+	if (!strcmp(s->runtime, "user")) {
+		*msg = "it needs the kernel";
+		return MATCH_UNAVAILABLE;
+	}
+	path = find_executable(&s->arena, c0->arg->str, msg);
+	if (!path)
+		return MATCH_NOTHING;
+	es = elf_syms_read(&s->arena, path, &why);
+	if (!es) {
+		*msg = arena_printf(&s->arena, "cannot read '%s': %s", path, why);
+		return MATCH_ERROR;
+	}
+	t->kind = PROV_UPROBE;
+	t->path = path;
+	t->is_return = is(tail, "return");
+	if (is(c1, "statement")) {
+		t->offset = elf_addr_offset(es, (uint64_t)c1->arg->num);
+		if (t->offset < 0) {
+			*msg = arena_printf(&s->arena, "address 0x%llx is not "
+					    "in a loaded segment of %s",
+					    (unsigned long long)c1->arg->num,
+					    path);
+			return MATCH_ERROR;
+		}
+		t->pp = process_pp(&s->arena, pp, path, NULL, c1->arg->num);
+		pv_push(&s->arena, out, arena_dup(&s->arena, t, sizeof(*t)));
+		return MATCH_OK;
+	}
+	name = c1->arg->str;
+	if (strpbrk(name, "@:")) {
+		*msg = "@file:line needs the program's DWARF debuginfo, which "
+		       "is not supported yet in this version";
+		return MATCH_UNAVAILABLE;
+	}
+	wild = strpbrk(name, "*?[") != NULL;
+	for (int i = 0; i < es->nfuncs; i++) {
+		const struct elf_func *f = &es->funcs[i];
+		struct probe_target *u;
+
+		if (wild ? fnmatch(name, f->name, 0) : strcmp(name, f->name))
+			continue;
+		u = arena_dup(&s->arena, t, sizeof(*t));
+		u->symbol = f->name;
+		u->offset = (int64_t)f->offset;
+		u->pp = process_pp(&s->arena, pp, path, f->name, 0);
+		pv_push(&s->arena, out, u);
+	}
+	if (out->n == before) {
+		*msg = arena_printf(&s->arena, "%s '%s' in %s%s",
+				    wild ? "no function matches" : "no function",
+				    name, path, es->has_symtab ? ""
+				    : " (it has no symbol table)");
 		return MATCH_NOTHING;
 	}
 	return MATCH_OK;
@@ -270,6 +545,8 @@ enum match_result match_provider(struct session *s,
 	}
 	if (r == MATCH_NONE)
 		r = match_kprobe(s, pp, &t, out, msg);
+	if (r == MATCH_NONE)
+		r = match_process(s, pp, &t, out, msg);
 	if (r == MATCH_NONE) {
 		const struct pp_comp *c = comp(pp, 0);
 

@@ -192,6 +192,19 @@ int run_vm(struct session *s, const char *ko)
 	pv_push(&s->arena, &argv, arena_printf(&s->arena, "%s:/stap/staprun", staprun));
 	pv_push(&s->arena, &argv, "--file");
 	pv_push(&s->arena, &argv, arena_printf(&s->arena, "%s:%s", ko, guest_ko));
+	/* -c '/abs/prog args': the guest gets prog at the same path, so that
+	 * it runs there and process("/abs/prog") probes name it. */
+	if (s->target_cmd && s->target_cmd[0] == '/') {
+		const char *cmd = s->target_cmd;
+		const char *prog = arena_strndup(&s->arena, cmd,
+						 strcspn(cmd, " \t\n;&|<>"));
+		struct stat st;
+
+		if (!stat(prog, &st) && S_ISREG(st.st_mode)) {
+			pv_push(&s->arena, &argv, "--file");
+			pv_push(&s->arena, &argv, (void *)prog);
+		}
+	}
 	pv_push(&s->arena, &argv, "--");
 	pv_push(&s->arena, &argv, "/stap/staprun");
 	staprun_args(s, &inner, guest_ko, true);

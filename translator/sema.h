@@ -66,7 +66,11 @@ struct probe_target {
 	 * in it */
 	const char *path;
 	int64_t offset;
-	const struct dfunc *func;	/* its types, when known (BTF) */
+	const struct dfunc *func;	/* its types, when known (BTF, DWARF) */
+	const char *types_why;		/* module probes: why func is NULL */
+	bool optional;			/* one of a wildcard's matches: a
+					   registration the kernel refuses
+					   is skipped and counted */
 };
 
 /* A target variable access as pass 2 resolved it (targets.c): a start
@@ -75,6 +79,8 @@ enum tv_base {
 	TVB_ARG,		/* register argument 'arg' at function entry */
 	TVB_RETURN,		/* the return value */
 	TVB_EXPR,		/* a script value: @cast's pointer (e->a) */
+	TVB_LOC,		/* DWARF: register 'reg' (DWARF number) or,
+				   when reg < 0, the constant 'konst' */
 };
 
 enum tv_step_kind {
@@ -101,6 +107,9 @@ enum tv_final {
 struct tv_access {
 	enum tv_base base;
 	int arg;
+	int reg;			/* TVB_LOC */
+	int64_t konst;
+	bool unavailable;		/* $$vars: optimized out, shown as ? */
 	struct ptrvec steps;		/* struct tv_step * */
 	enum tv_final final;
 	int size;			/* TVF_READ/TVF_CHARS bytes */

@@ -3,13 +3,20 @@
  * $count, $file->f_path->dentry, $argv[2], $return, $$parms, $var$ and
  * @cast(p, "task_struct")->pid are resolved here against the probed
  * function's types (debuginfo.h) into a struct tv_access: where the value
- * starts (a register argument, the return value, a script value), the
+ * starts (a register argument, the return value, a script value, or for a
+ * module's DWARF the variable's location expression at the probe's
+ * address, reduced here to a register or constant plus steps), the
  * offsets and pointer loads that lead to it, and what it is in the end (an
  * integer read, a char array as a string, a pretty-printed object).  Pass
  * 3 turns that into reads through the runtime's non-faulting accessors. */
+#include <dwarf.h>
+#include <elfutils/known-dwarf.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "debuginfo.h"
 #include "passes.h"
@@ -22,11 +29,107 @@
  * target variables never pays for it). */
 static struct dsource *kernel_ds;
 
+/* Modules' DWARF, by file; a file without DWARF is remembered too. */
+struct module_ds {
+	const char *path;
+	struct dsource *ds;
+	const char *why;
+};
+static struct ptrvec module_dss;
+
 void kernel_types_close(void)
 {
 	if (kernel_ds)
 		dsource_close(kernel_ds);
 	kernel_ds = NULL;
+	for (int i = 0; i < module_dss.n; i++)
+		dsource_close(((struct module_ds *)module_dss.v[i])->ds);
+	module_dss = (struct ptrvec){ 0 };
+}
+
+/* nftw() has no user pointer: the search's state. */
+static const char *find_name;
+static char *found_path;
+
+/* Module file names use '-' and '_' interchangeably. */
+static bool same_module(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++, a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') &&
+				  (*b == '-' || *b == '_')))
+			return false;
+	return *b == '\0';
+}
+
+static int find_ko(const char *path, const struct stat *st, int type,
+		   struct FTW *f)
+{
+	const char *base = path + f->base;
+	size_t n = strlen(base);
+
+	if (type != FTW_F || n < 4 || strcmp(base + n - 3, ".ko") ||
+	    !same_module(base, find_name, n - 3))
+		return 0;
+	found_path = strdup(path);
+	return 1;
+}
+
+const char *module_file(struct session *s, const char *module,
+			const char **name)
+{
+	const char *base, *dir;
+	char *n;
+
+	if (module[0] == '/') {
+		size_t len = strlen(module);
+
+		if (len < 4 || strcmp(module + len - 3, ".ko") ||
+		    access(module, R_OK))
+			return NULL;
+		base = strrchr(module, '/') + 1;
+		n = arena_strndup(&s->arena, base, strlen(base) - 3);
+		for (char *p = n; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		*name = n;
+		return module;
+	}
+	*name = module;
+	dir = arena_printf(&s->arena, "/lib/modules/%s",
+			   s->kernel_release_resolved);
+	find_name = module;
+	found_path = NULL;
+	nftw(dir, find_ko, 16, FTW_PHYS);
+	if (!found_path)
+		return NULL;
+	base = arena_strdup(&s->arena, found_path);
+	free(found_path);
+	found_path = NULL;
+	return base;
+}
+
+struct dsource *module_types(struct session *s, const char *path,
+			     const char **why)
+{
+	struct module_ds *m;
+
+	for (int i = 0; i < module_dss.n; i++) {
+		m = module_dss.v[i];
+		if (!strcmp(m->path, path)) {
+			if (!m->ds && why)
+				*why = m->why;
+			return m->ds;
+		}
+	}
+	m = arena_alloc(&s->arena, sizeof(*m));
+	m->path = arena_strdup(&s->arena, path);
+	m->ds = dwarf_open(&s->arena, path, &m->why);
+	pv_push(&s->arena, &module_dss, m);
+	if (m->ds && s->verbose >= 2)
+		fprintf(stderr, "Pass 2: module types: %s\n", m->ds->what);
+	if (!m->ds && why)
+		*why = m->why;
+	return m->ds;
 }
 
 struct dsource *kernel_types(struct session *s, const char **why)
@@ -295,12 +398,150 @@ static const char *walk_comps(struct walk *w, struct expr *e, bool address_of)
 	return finish(w, e, address_of);
 }
 
+/* ---- DWARF locations ---- */
+
+static const char *op_name(struct arena *a, unsigned int atom)
+{
+#define DWARF_ONE_KNOWN_DW_OP(name, code) { code, "DW_OP_" #name },
+	static const struct { unsigned int code; const char *name; } ops[] = {
+		DWARF_ALL_KNOWN_DW_OP
+	};
+#undef DWARF_ONE_KNOWN_DW_OP
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].code == atom)
+			return ops[i].name;
+	return arena_printf(a, "DW_OP 0x%x", atom);
+}
+
+static const char *bad_op(struct walk *w, const struct dloc_op *op,
+			  const char *why)
+{
+	return arena_printf(w->a, "'%s' has a DWARF location this version "
+			    "cannot read: %s%s", w->what,
+			    op_name(w->a, op->atom), why);
+}
+
+/* The first operation: a register, a register plus an offset, or a
+ * constant.  *done: a register location, nothing may follow. */
+static const char *loc_first(struct walk *w, const struct dloc_op *op,
+			     bool *done)
+{
+	struct tv_access *acc = w->acc;
+	unsigned int at = op->atom;
+
+	acc->base = TVB_LOC;
+	acc->reg = -1;
+	*done = false;
+	if ((at >= DW_OP_reg0 && at <= DW_OP_reg31) || at == DW_OP_regx) {
+		acc->reg = at == DW_OP_regx ? (int)op->number : (int)(at - DW_OP_reg0);
+		*done = true;
+	} else if ((at >= DW_OP_breg0 && at <= DW_OP_breg31) ||
+		   at == DW_OP_bregx) {
+		acc->reg = at == DW_OP_bregx ? (int)op->number : (int)(at - DW_OP_breg0);
+		step(w, TVS_ADD, (int64_t)(at == DW_OP_bregx ? op->number2
+							     : op->number), NULL);
+	} else if (at >= DW_OP_lit0 && at <= DW_OP_lit31) {
+		acc->konst = at - DW_OP_lit0;
+	} else if (at == DW_OP_const1s || at == DW_OP_const2s ||
+		   at == DW_OP_const4s || at == DW_OP_const8s ||
+		   at == DW_OP_consts || at == DW_OP_const1u ||
+		   at == DW_OP_const2u || at == DW_OP_const4u ||
+		   at == DW_OP_const8u || at == DW_OP_constu) {
+		acc->konst = (int64_t)op->number;
+	} else if (at == DW_OP_addr) {
+		return bad_op(w, op, " (static data of a module needs its "
+			      "load address)");
+	} else if (at == DW_OP_fbreg) {
+		return bad_op(w, op, " (no CFI for the frame base here)");
+	} else {
+		return bad_op(w, op, "");
+	}
+	if (acc->reg > 15)
+		return bad_op(w, op, arena_printf(w->a, " (register %d is not a "
+				      "general register)", acc->reg));
+	return NULL;
+}
+
+/* A variable's location expression: the value in hand (a register, or
+ * DW_OP_stack_value), or the variable's address in hand. */
+static const char *loc_start(struct walk *w, const struct dvar *v)
+{
+	const struct dloc_op *op = v->loc;
+	bool done;
+	const char *err;
+	int i;
+
+	if (!v->nloc)
+		return arena_printf(w->a, "'%s' is optimized out here", w->what);
+	err = loc_first(w, &op[0], &done);
+	if (err)
+		return err;
+	w->in_memory = !done;
+	for (i = 1; i < v->nloc && !done; i++) {
+		unsigned int at = op[i].atom;
+
+		if (at == DW_OP_plus_uconst) {
+			step(w, TVS_ADD, (int64_t)op[i].number, NULL);
+		} else if (at == DW_OP_deref) {
+			step(w, TVS_LOAD, 0, NULL);
+		} else if (at == DW_OP_stack_value && i == v->nloc - 1) {
+			w->in_memory = false;
+		} else if (at >= DW_OP_lit0 && at <= DW_OP_lit31 &&
+			   i + 1 < v->nloc && (op[i + 1].atom == DW_OP_plus ||
+					       op[i + 1].atom == DW_OP_minus)) {
+			int64_t n = at - DW_OP_lit0;
+
+			step(w, TVS_ADD, op[i + 1].atom == DW_OP_plus ? n : -n, NULL);
+			i++;
+		} else {
+			return bad_op(w, &op[i], "");
+		}
+	}
+	if (i < v->nloc)
+		return bad_op(w, &op[i], " after a register");
+	return NULL;
+}
+
+/* One name=value of $$vars: a register argument (BTF) or a DWARF
+ * location; one that cannot be read is shown as '?'. */
+static void pretty_var(struct walk *w, const struct dvar *dv, struct expr *e)
+{
+	struct tv_access *v = arena_alloc(w->a, sizeof(*v));
+	struct walk vw = { w->a, v, dv->type, false, 0, 0, dv->name };
+	struct expr dummy = { 0 };
+	int64_t size = dt_resolve(dv->type)->size;
+
+	v->name = dv->name;
+	v->size = (int)(size > 0 && size < 8 ? size : 8);
+	pv_push(w->a, &w->acc->vars, v);
+	if (dv->has_loc) {
+		v->unavailable = loc_start(&vw, dv) != NULL;
+		if (v->unavailable)
+			return;
+	} else if (dv->arg >= 1 && dv->arg <= 6) {
+		v->base = TVB_ARG;
+		v->arg = dv->arg;
+	} else {
+		v->unavailable = true;
+		return;
+	}
+	dummy.pretty = e->pretty;
+	if (e->pretty)
+		v->unavailable = finish(&vw, &dummy, false) != NULL;
+	else if (vw.in_memory)
+		v->final = TVF_READ, v->type = dv->type;
+	else
+		v->final = TVF_VALUE, v->type = dv->type;
+}
+
 /* $$parms, $$vars, $$locals, $$return: every variable, name=value. */
 static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 			       const struct dfunc *f, struct expr *e)
 {
 	const char *n = e->name + 2;
 	bool parms = !strcmp(n, "parms") || !strcmp(n, "vars");
+	bool locals = !strcmp(n, "locals");
 
 	if (strcmp(n, "parms") && strcmp(n, "vars") && strcmp(n, "locals") &&
 	    strcmp(n, "return"))
@@ -316,27 +557,10 @@ static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 		return arena_printf(w->a, "'%s' in a .return probe is read at "
 				    "the entry: write @entry(%s)", e->name,
 				    e->name);
-	for (int i = 0; parms && i < f->nparams; i++) {
-		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
-		struct walk vw = { w->a, v, f->params[i].type, false, 0, 0,
-				   f->params[i].name };
-		struct expr dummy = { 0 };
-
-		if (f->params[i].arg < 1 || f->params[i].arg > 6)
-			continue;
-		v->base = TVB_ARG;
-		v->arg = f->params[i].arg;
-		v->name = f->params[i].name;
-		dummy.pretty = e->pretty;
-		if (e->pretty)
-			finish(&vw, &dummy, false);
-		else
-			v->final = TVF_VALUE, v->type = f->params[i].type;
-		v->size = (int)(dt_resolve(v->type)->size > 0 &&
-				dt_resolve(v->type)->size < 8
-				? dt_resolve(v->type)->size : 8);
-		pv_push(w->a, &w->acc->vars, v);
-	}
+	for (int i = 0; parms && i < f->nparams; i++)
+		pretty_var(w, &f->params[i], e);
+	for (int i = 0; (locals || !strcmp(n, "vars")) && i < f->nlocals; i++)
+		pretty_var(w, &f->locals[i], e);
 	if (!strcmp(n, "return") && t->is_return &&
 	    dt_resolve(f->ret)->kind != DT_VOID) {
 		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
@@ -356,13 +580,48 @@ static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 	return NULL;
 }
 
+static const struct dvar *find_var(const struct dfunc *f, const char *name)
+{
+	for (int i = 0; i < f->nparams; i++)
+		if (!strcmp(f->params[i].name, name))
+			return &f->params[i];
+	for (int i = 0; i < f->nlocals; i++)
+		if (!strcmp(f->locals[i].name, name))
+			return &f->locals[i];
+	return NULL;
+}
+
+/* "unable to find local 'x' in function 'f' (alternatives: $a $b)" */
+static const char *no_local(struct arena *a, const struct dfunc *f,
+			    const char *name)
+{
+	struct strbuf sb;
+	const char *msg;
+	int n = 0;
+
+	sb_init(&sb);
+	sb_printf(&sb, "unable to find local '%s' in function '%s'", name,
+		  f->name);
+	for (int i = 0; i < f->nparams + f->nlocals; i++) {
+		const struct dvar *v = i < f->nparams ? &f->params[i]
+						      : &f->locals[i - f->nparams];
+
+		sb_printf(&sb, "%s$%s", n++ ? " " : " (alternatives: ", v->name);
+	}
+	if (n)
+		sb_puts(&sb, ")");
+	msg = arena_strdup(a, sb_cstr(&sb));
+	sb_free(&sb);
+	return msg;
+}
+
 static const char *no_types(struct session *s, const struct probe_target *t)
 {
 	if (t->module)
-		return arena_printf(&s->arena, "target variables in module "
-				    "'%s' need its type information, which is "
-				    "not supported yet in this version",
-				    t->module);
+		return arena_printf(&s->arena, "cannot read target variables "
+				    "in module '%s': %s", t->module,
+				    t->types_why ? t->types_why
+				    : "its DWARF debuginfo was not found");
 	const char *why = NULL;
 
 	if (!kernel_types(s, &why))
@@ -370,6 +629,22 @@ static const char *no_types(struct session *s, const struct probe_target *t)
 	return arena_printf(&s->arena, "the kernel's type information has no "
 			    "function '%s' (it may be inlined everywhere, or "
 			    "not a function)", t->symbol);
+}
+
+/* @cast(p, "type", "MODULE"): a module's DWARF, by name or .ko path. */
+static struct dsource *cast_module(struct session *s, const char *module,
+				   const char **why)
+{
+	const char *name, *path = module_file(s, module, &name);
+
+	if (!path) {
+		*why = arena_printf(&s->arena, "@cast to a type of '%s': no "
+				    "such module file (a .ko under /lib/modules/"
+				    "%s, or an absolute path)", module,
+				    s->kernel_release_resolved);
+		return NULL;
+	}
+	return module_types(s, path, why);
 }
 
 const char *resolve_target(struct session *s, const struct probe_target *t,
@@ -380,6 +655,8 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 	struct walk w = { a, acc, NULL, false, 0, 0, e->name };
 	struct probe_target entry;
 	const struct dfunc *f;
+	const struct dvar *v;
+	const char *err;
 
 	/* At the entry of a .return probe's function, as an entry probe. */
 	if (t && at_entry) {
@@ -397,16 +674,16 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 
 		if (e->str3 && strcmp(e->str3, "kernel") &&
 		    strncmp(e->str3, "kernel<", 7))
-			return arena_printf(a, "@cast to a type of '%s': only the "
-					    "kernel's types are available in "
-					    "this version", e->str3);
-		ds = kernel_types(s, &why);
+			ds = cast_module(s, e->str3, &why);
+		else
+			ds = kernel_types(s, &why);
 		if (!ds)
 			return why;
 		ty = dt_lookup(ds, e->str2);
 		if (!ty)
-			return arena_printf(a, "type '%s' not found in the "
-					    "kernel's type information", e->str2);
+			return arena_printf(a, "type '%s' not found in %s", e->str2,
+					    ds == kernel_ds ? "the kernel's "
+					    "type information" : ds->what);
 		ptr = arena_alloc(a, sizeof(*ptr));
 		ptr->kind = DT_PTR;
 		ptr->name = "";
@@ -444,17 +721,18 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		w.type = f->ret;
 		return walk_comps(&w, e, address_of);
 	}
-	for (int i = 0; i < f->nparams; i++) {
-		const struct dvar *v = &f->params[i];
-		const struct dtype *r;
+	v = find_var(f, e->name + 1);
+	if (v && t->is_return)
+		return arena_printf(a, "'%s' in a .return probe is read at the "
+				    "entry: write @entry(%s)", e->name, e->name);
+	if (v && v->has_loc) {
+		w.type = v->type;
+		err = loc_start(&w, v);
+		return err ? err : walk_comps(&w, e, address_of);
+	}
+	if (v) {
+		const struct dtype *r = dt_resolve(v->type);
 
-		if (strcmp(v->name, e->name + 1))
-			continue;
-		if (t->is_return)
-			return arena_printf(a, "'%s' in a .return probe is read "
-					    "at the entry: write @entry(%s)",
-					    e->name, e->name);
-		r = dt_resolve(v->type);
 		if (v->arg < 1 || v->arg > 6 || r->size > 8 ||
 		    r->kind == DT_STRUCT || r->kind == DT_UNION ||
 		    r->kind == DT_FLOAT)
@@ -467,6 +745,8 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		w.type = v->type;
 		return walk_comps(&w, e, address_of);
 	}
+	if (f->dwarf)
+		return no_local(a, f, e->name + 1);
 	{
 		struct strbuf sb;
 		const char *msg;

@@ -9,7 +9,15 @@ struct dsource;
 /* The kernel's type information for s's release, opened on first use;
  * NULL with *why (a sentence naming what to install) when there is none. */
 struct dsource *kernel_types(struct session *s, const char **why);
-/* Frees what kernel_types() opened (at exit). */
+/* The file of module("module"): an absolute path ending in .ko as it is,
+ * else NAME.ko (or with '-' for '_') anywhere under /lib/modules/RELEASE;
+ * the module's name as the kernel knows it in *name.  NULL: not found. */
+const char *module_file(struct session *s, const char *module,
+			const char **name);
+/* The DWARF of a module file, opened once; NULL with *why. */
+struct dsource *module_types(struct session *s, const char *path,
+			     const char **why);
+/* Frees what kernel_types() and module_types() opened (at exit). */
 void kernel_types_close(void);
 
 /* Resolves E_TARGET or E_CAST e (its index expressions already resolved)

@@ -634,6 +634,14 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 	case TVB_EXPR:
 		emit(G, "\t%s = %s;\n", v, gen_expr(G, e->a));
 		break;
+	case TVB_LOC:
+		if (acc->reg < 0) {
+			emit(G, "\t%s = %lldLL;\n", v, (long long)acc->konst);
+			break;
+		}
+		emit(G, "\t%s = stp_tv_reg(c, %d);\n", v, acc->reg);
+		check_error(G);
+		break;
 	}
 	for (int i = 0; i < acc->steps.n; i++) {
 		const struct tv_step *st = acc->steps.v[i];
@@ -671,12 +679,24 @@ static const char *gen_target(struct gen *G, struct expr *e)
 		emit(G, "\t%s[0] = '\\0';\n", s);
 		for (int i = 0; i < acc->vars.n; i++) {
 			const struct tv_access *va = acc->vars.v[i];
-			const char *x = va->base == TVB_RETURN
-				? "stp_tv_return(c)" : fmt(G, "stp_tv_arg(c, %d)", va->arg);
+			const char *x;
 
-			emit(G, "\tstp_strlcat(%s, \"%s%s=\");\n", s, i ? " " : "",
-			     va->name);
-			if (va->final == TVF_PRETTY && va->pointee)
+			emit(G, "\tstp_strlcat(%s, \"%s%s=%s\");\n", s, i ? " " : "",
+			     va->name, va->unavailable ? "?" : "");
+			if (va->unavailable)
+				continue;
+			x = va->base == TVB_RETURN ? "stp_tv_return(c)"
+			    : va->base == TVB_LOC ? tv_walk(G, NULL, va)
+			    : fmt(G, "stp_tv_arg(c, %d)", va->arg);
+			if (va->final == TVF_READ) {
+				emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", x, x,
+				     va->size);
+				check_error(G);
+			}
+			if (va->final == TVF_PRETTY && !va->pointee)
+				emit(G, "\tstp_tv_format(c, %s, &tvt%d, %s, %d, false);\n",
+				     s, tv_desc(G, va->type, va->depth), x, va->depth);
+			else if (va->final == TVF_PRETTY && va->pointee)
 				emit(G, "\tstp_tv_format_pointee(c, %s, &tvt%d, %s, %d, false);\n",
 				     s, tv_desc(G, va->type, va->depth), x, va->depth);
 			else if (va->final == TVF_PRETTY_VALUE)
@@ -1445,7 +1465,7 @@ static const char *const kind_names[] = {
 	[PROV_BEGIN] = "STP_PROBE_BEGIN", [PROV_END] = "STP_PROBE_END",
 	[PROV_ERROR] = "STP_PROBE_ERROR", [PROV_NEVER] = "STP_PROBE_NEVER",
 	[PROV_TIMER] = "STP_PROBE_TIMER", [PROV_KPROBE] = "STP_PROBE_KPROBE",
-	[PROV_PROFILE] = "STP_PROBE_PROFILE",
+	[PROV_PROFILE] = "STP_PROBE_PROFILE", [PROV_UPROBE] = "STP_PROBE_UPROBE",
 };
 
 void translate(struct session *s, const struct program *P, const char *script_name,
@@ -1544,8 +1564,15 @@ void translate(struct session *s, const struct program *P, const char *script_na
 				fprintf(out, ", .symbol = %s", c_string(&G, t->symbol));
 			if (t->module)
 				fprintf(out, ", .module = %s", c_string(&G, t->module));
+			if (t->kind == PROV_KPROBE && t->offset)
+				fprintf(out, ", .offset = %" PRId64, t->offset);
+			if (t->path)
+				fprintf(out, ", .path = %s, .offset = %" PRId64,
+					c_string(&G, t->path), t->offset);
 			if (t->is_return)
 				fputs(", .is_return = 1", out);
+			if (t->optional)
+				fputs(", .optional = 1", out);
 			if (locks[i].n)
 				fprintf(out, ", .locks = probe_%d_locks, .nlocks = %d",
 					p->id, locks[i].n);

@@ -1,4 +1,5 @@
-/* kprobes.c - kprobe.function / kernel.function probes by symbol name.
+/* kprobes.c - kprobe.function / kernel.function probes by symbol name
+ * (module("m") ones as "m:symbol", statements at an offset from it).
  *
  * One kprobe or kretprobe per probe point, registered when the session
  * starts and unregistered (which waits for running handlers) when it
@@ -9,6 +10,9 @@
 struct stp_kprobe {
 	const struct stp_probe *p;
 	bool registered;
+	/* "module:symbol": a module's function, not a kernel one of the
+	 * same name (kallsyms resolves this form) */
+	char name[MODULE_NAME_LEN + KSYM_NAME_LEN + 1];
 	union {
 		struct kprobe kp;
 		struct kretprobe rp;
@@ -86,8 +90,13 @@ static int stp_kprobes_init(void)
 			continue;
 		k = &stp_kprobes[stp_nkprobes++];
 		k->p = p;
+		if (p->module)
+			snprintf(k->name, sizeof(k->name), "%s:%s", p->module,
+				 p->symbol);
+		else
+			strscpy(k->name, p->symbol, sizeof(k->name));
 		if (p->is_return) {
-			k->rp.kp.symbol_name = p->symbol;
+			k->rp.kp.symbol_name = k->name;
 			k->rp.handler = stp_kretprobe_ret;
 			k->rp.maxactive = 0;	/* the kernel's default */
 			if (p->entry_handler) {
@@ -97,7 +106,8 @@ static int stp_kprobes_init(void)
 						  p->entry_size;
 			}
 		} else {
-			k->kp.symbol_name = p->symbol;
+			k->kp.symbol_name = k->name;
+			k->kp.offset = (unsigned int)p->offset;
 			k->kp.pre_handler = stp_kprobe_pre;
 		}
 	}
@@ -129,13 +139,19 @@ static void stp_kprobes_stop(void)
  * done and reports which point could not be probed. */
 static int stp_kprobes_start(void)
 {
-	int i, rc;
+	int i, rc, skipped = 0;
 
 	for (i = 0; i < stp_nkprobes; i++) {
 		struct stp_kprobe *k = &stp_kprobes[i];
 
 		rc = k->p->is_return ? register_kretprobe(&k->rp)
 				     : register_kprobe(&k->kp);
+		if (rc && k->p->optional) {
+			/* a wildcard's match the kernel will not probe
+			 * (blacklisted, notrace, inlined away) */
+			skipped++;
+			continue;
+		}
 		if (rc) {
 			stp_msg("ERROR: cannot probe %s: %s (%d)\n", k->p->pp,
 				rc == -ENOENT ? "no such function" :
@@ -146,6 +162,10 @@ static int stp_kprobes_start(void)
 		}
 		k->registered = true;
 	}
+	if (skipped)
+		stp_msg("WARNING: %d of %d kernel function probes could not be "
+			"registered (the kernel refuses to probe them)\n",
+			skipped, stp_nkprobes);
 	return 0;
 }
 

@@ -36,6 +36,7 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "transport.c"
 #include "timer.c"
 #include "kprobes.c"
+#include "uprobes.c"
 #include "memory.c"
 #include "target.c"
 
@@ -169,6 +170,7 @@ static void stp_ctl_end(void)
 	case STP_K_RUNNING:
 		WRITE_ONCE(stp_kstate, STP_K_STOPPING);
 		stp_kprobes_stop();
+		stp_uprobes_stop();
 		stp_timers_stop();
 		stp_session_stop();	/* end or error probes */
 		fallthrough;
@@ -228,7 +230,7 @@ static int stp_ctl_start(void)
 	stp_run_probes(STP_PROBE_BEGIN);
 	stp_session_set_running();
 	if (stp_session_state() == STP_SESSION_RUNNING &&
-	    stp_kprobes_start()) {
+	    (stp_kprobes_start() || stp_uprobes_start())) {
 		/* A probe point that cannot be registered ends the session
 		 * as an error (its message is in the errors ring). */
 		stp_atomic_inc(&stp_sess.errors);
@@ -288,6 +290,9 @@ static int __init stp_module_init(void)
 	rc = stp_kprobes_init();
 	if (rc)
 		goto out_timers;
+	rc = stp_uprobes_init();
+	if (rc)
+		goto out_timers;
 	if (stp_session_start()) {	/* its message is in the errors ring */
 		rc = -ENOMEM;
 		goto out_timers;
@@ -301,6 +306,7 @@ out_session:
 	stp_session_release();
 out_timers:
 	stp_kprobes_free();
+	stp_uprobes_free();
 	stp_timers_free();
 out_kout:
 	stp_kout_leftovers();
@@ -314,6 +320,7 @@ static void __exit stp_module_exit(void)
 	cancel_work_sync(&stp_end_work);
 	stp_transport_exit();
 	stp_kprobes_free();
+	stp_uprobes_free();
 	stp_timers_free();
 	stp_kout_leftovers();
 	stp_kout_free();

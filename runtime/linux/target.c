@@ -31,6 +31,39 @@ static __maybe_unused int64_t stp_tv_arg(struct stp_context *c, int n)
 	return 0;
 }
 
+/* Register n by its x86_64 DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
+ * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15), where DWARF says a variable
+ * lives. */
+static __maybe_unused int64_t stp_tv_reg(struct stp_context *c, int n)
+{
+	const struct pt_regs *r = c->regs;
+
+	if (!r) {
+		stp_error(c, "no registers to read target variables from");
+		return 0;
+	}
+	switch (n) {
+	case 0: return r->ax;
+	case 1: return r->dx;
+	case 2: return r->cx;
+	case 3: return r->bx;
+	case 4: return r->si;
+	case 5: return r->di;
+	case 6: return r->bp;
+	case 7: return r->sp;
+	case 8: return r->r8;
+	case 9: return r->r9;
+	case 10: return r->r10;
+	case 11: return r->r11;
+	case 12: return r->r12;
+	case 13: return r->r13;
+	case 14: return r->r14;
+	case 15: return r->r15;
+	}
+	stp_error(c, "DWARF register %d is not a general register", n);
+	return 0;
+}
+
 /* The return value, in a .return probe. */
 static __maybe_unused int64_t stp_tv_return(struct stp_context *c)
 {

@@ -1,0 +1,140 @@
+/* uprobes.c - process("PATH").function("f") probes: the kernel's uprobes.
+ *
+ * The translator has turned each function into an offset in its file, so
+ * a probe is one uprobe consumer on (inode, offset), registered when the
+ * session starts and unregistered when it stops.  It fires in every
+ * process that maps the file, as in SystemTap.  Handlers run in the
+ * probed task's context, on its way back to user space, with its user
+ * registers; the dispatcher turns interrupts off around the script as for
+ * kprobes.  A point that cannot be registered is a clear error at start. */
+#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/uprobes.h>
+
+struct stp_uprobe {
+	const struct stp_probe *p;
+	struct uprobe_consumer uc;
+	struct path path;		/* held while registered: pins inode */
+	struct inode *inode;
+	bool registered;
+};
+
+static struct stp_uprobe *stp_uprobes;
+static int stp_nuprobes;
+
+static int stp_uprobe_entry(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct stp_uprobe *u = container_of(uc, struct stp_uprobe, uc);
+
+	stp_kprobe_run_regs(u->p, regs);
+	return 0;
+}
+
+static int stp_uprobe_ret(struct uprobe_consumer *uc, unsigned long func,
+			  struct pt_regs *regs)
+{
+	struct stp_uprobe *u = container_of(uc, struct stp_uprobe, uc);
+
+	stp_kprobe_run_regs(u->p, regs);
+	return 0;
+}
+
+static int stp_uprobes_init(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < stp_nprobes; i++)
+		n += stp_probes[i].kind == STP_PROBE_UPROBE;
+	if (!n)
+		return 0;
+	stp_uprobes = kcalloc(n, sizeof(*stp_uprobes), GFP_KERNEL);
+	if (!stp_uprobes)
+		return -ENOMEM;
+	for (i = 0; i < stp_nprobes; i++) {
+		const struct stp_probe *p = &stp_probes[i];
+		struct stp_uprobe *u;
+
+		if (p->kind != STP_PROBE_UPROBE)
+			continue;
+		u = &stp_uprobes[stp_nuprobes++];
+		u->p = p;
+		if (p->is_return)
+			u->uc.ret_handler = stp_uprobe_ret;
+		else
+			u->uc.handler = stp_uprobe_entry;
+	}
+	return 0;
+}
+
+static void stp_uprobes_stop(void)
+{
+	int i;
+
+	for (i = 0; i < stp_nuprobes; i++) {
+		struct stp_uprobe *u = &stp_uprobes[i];
+
+		if (!u->registered)
+			continue;
+		/* Returns once no handler of u runs any more; a return
+		 * still pending in some task no longer calls it. */
+		uprobe_unregister(u->inode, u->p->offset, &u->uc);
+		path_put(&u->path);
+		u->registered = false;
+	}
+}
+
+/* Registers every uprobe; on the first failure unregisters the ones done
+ * and reports which point could not be probed.  Process context (it
+ * sleeps: the file's mappings are patched). */
+static int stp_uprobes_start(void)
+{
+	const char *why;
+	int i, rc;
+
+	for (i = 0; i < stp_nuprobes; i++) {
+		struct stp_uprobe *u = &stp_uprobes[i];
+
+		why = "registration failed";
+		/* @entry needs per-call storage that uprobes do not give. */
+		if (u->p->entry_handler) {
+			rc = -EINVAL;
+			why = "@entry is not supported in user-space probes";
+			goto fail;
+		}
+		rc = kern_path(u->p->path, LOOKUP_FOLLOW, &u->path);
+		if (rc) {
+			why = rc == -ENOENT ? "no such file" : "cannot open the file";
+			goto fail;
+		}
+		/* the file's own inode, under an overlay too */
+		u->inode = d_real_inode(u->path.dentry);
+		if (!u->inode || !S_ISREG(u->inode->i_mode)) {
+			path_put(&u->path);
+			rc = -EINVAL;
+			why = "not a regular file";
+			goto fail;
+		}
+		rc = uprobe_register(u->inode, u->p->offset, &u->uc);
+		if (rc) {
+			path_put(&u->path);
+			if (rc == -EINVAL || rc == -ENOTSUPP || rc == -EOPNOTSUPP)
+				why = "the kernel refuses to probe it";
+			goto fail;
+		}
+		u->registered = true;
+	}
+	return 0;
+fail:
+	stp_msg("ERROR: cannot probe %s: %s (%d)\n", stp_uprobes[i].p->pp,
+		why, rc);
+	stp_uprobes_stop();
+	return rc;
+}
+
+static void stp_uprobes_free(void)
+{
+	stp_uprobes_stop();
+	kfree(stp_uprobes);
+	stp_uprobes = NULL;
+	stp_nuprobes = 0;
+}
