@@ -139,7 +139,8 @@ static enum match_result match_timer(const struct probe_point *pp,
 	return MATCH_NONE;
 }
 
-/* The pp() text of a function probe on one function of a wildcard. */
+/* The pp() text of a probe point, with component fn_index's argument
+ * replaced by name (one function of a wildcard); fn_index -1: as written. */
 static const char *function_pp(struct arena *a, const struct probe_point *pp,
 			       int fn_index, const char *name)
 {
@@ -564,20 +565,5 @@ enum match_result match_provider(struct session *s,
 
 const char *probe_point_text(struct arena *a, const struct probe_point *pp)
 {
-	struct strbuf sb;
-	char *r;
-
-	sb_init(&sb);
-	for (int i = 0; i < pp->comps.n; i++) {
-		const struct pp_comp *c = pp->comps.v[i];
-
-		sb_printf(&sb, "%s%s", i ? "." : "", c->name);
-		if (c->arg && c->arg->kind == E_NUM)
-			sb_printf(&sb, "(%lld)", (long long)c->arg->num);
-		else if (c->arg)
-			sb_printf(&sb, "(\"%s\")", c->arg->str);
-	}
-	r = arena_strdup(a, sb_cstr(&sb));
-	sb_free(&sb);
-	return r;
+	return function_pp(a, pp, -1, NULL);
 }

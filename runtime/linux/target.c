@@ -150,6 +150,28 @@ static void stp_tv_putf(char *out, const char *fmt, ...)
 	stp_strlcat(out, buf);
 }
 
+/* A char * as the string it points to, quoted; its address when that
+ * cannot be read, 0x0 when NULL. */
+static void stp_tv_charptr(struct stp_context *c, char *out, int64_t p,
+			   bool user)
+{
+	char *s = c->scratch;
+
+	if (!p) {
+		stp_tv_put(out, "0x0");
+		return;
+	}
+	stp_kread_string(c, s, p, 0, user);
+	if (c->error) {
+		c->error = NULL;
+		stp_tv_putf(out, "%#llx", (unsigned long long)p);
+		return;
+	}
+	stp_tv_put(out, "\"");
+	stp_tv_put(out, s);
+	stp_tv_put(out, "\"");
+}
+
 /* The integer of size bytes at addr (or v itself when addr is 0 and
  * have_value): unsigned unless kind is STP_TV_INT. */
 static int64_t stp_tv_int(struct stp_context *c, const struct stp_tv_type *t,
@@ -189,20 +211,7 @@ static void stp_tv_format(struct stp_context *c, char *out,
 
 		if (c->error)
 			return;
-		if (!p) {
-			stp_tv_put(out, "0x0");
-			break;
-		}
-		stp_kread_string(c, s, p, 0, user);
-		if (c->error) {
-			/* An unreadable string is shown as its address. */
-			c->error = NULL;
-			stp_tv_putf(out, "%#llx", (unsigned long long)p);
-			break;
-		}
-		stp_tv_put(out, "\"");
-		stp_tv_put(out, s);
-		stp_tv_put(out, "\"");
+		stp_tv_charptr(c, out, p, user);
 		break;
 	}
 	case STP_TV_CHARS:
@@ -258,8 +267,6 @@ static __maybe_unused void stp_tv_format_value(struct stp_context *c, char *out,
 					       const struct stp_tv_type *t,
 					       int64_t v, int depth, bool user)
 {
-	char *s = c->scratch;
-
 	switch (t->kind) {
 	case STP_TV_INT:
 		if (t->size < 8)
@@ -267,19 +274,7 @@ static __maybe_unused void stp_tv_format_value(struct stp_context *c, char *out,
 		stp_tv_putf(out, "%lld", (long long)v);
 		break;
 	case STP_TV_CHARPTR:
-		if (!v) {
-			stp_tv_put(out, "0x0");
-			break;
-		}
-		stp_kread_string(c, s, v, 0, user);
-		if (c->error) {
-			c->error = NULL;
-			stp_tv_putf(out, "%#llx", (unsigned long long)v);
-			break;
-		}
-		stp_tv_put(out, "\"");
-		stp_tv_put(out, s);
-		stp_tv_put(out, "\"");
+		stp_tv_charptr(c, out, v, user);
 		break;
 	default:
 		if (t->size < 8)
