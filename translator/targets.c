@@ -724,7 +724,9 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 	v = find_var(f, e->name + 1);
 	if (v && t->is_return)
 		return arena_printf(a, "'%s' in a .return probe is read at the "
-				    "entry: write @entry(%s)", e->name, e->name);
+				    "entry: write @entry(%s%s%s)", e->name,
+				    address_of ? "&" : "", e->name,
+				    e->comps.n ? "..." : "");
 	if (v && v->has_loc) {
 		w.type = v->type;
 		err = loc_start(&w, v);
