@@ -52,20 +52,6 @@ static struct btf_impl *impl(struct dsource *s)
 
 static const struct dtype *convert(struct dsource *s, uint32_t id);
 
-static struct dtype *new_type(struct dsource *s, enum dtype_kind kind,
-			      uint32_t id, const char *name)
-{
-	struct dtype *t = arena_alloc(s->a, sizeof(*t));
-
-	t->kind = kind;
-	t->name = name ? name : "";
-	t->src = s;
-	t->id = id;
-	/* only these have members to fill in later */
-	t->members_done = kind != DT_STRUCT && kind != DT_UNION;
-	return t;
-}
-
 static int64_t size_of(struct btf *btf, uint32_t id)
 {
 	int64_t n = btf__resolve_size(btf, id);
@@ -105,7 +91,7 @@ static struct dtype *make_type(struct dsource *s, uint32_t id,
 
 	if (kind == DT_VOID)
 		name = "void";
-	t = new_type(s, kind, id, name);
+	t = dt_new(s, kind, id, name);
 	switch (btf_kind(bt)) {
 	case BTF_KIND_INT:
 		t->size = bt->size;
@@ -133,11 +119,6 @@ static struct dtype *make_type(struct dsource *s, uint32_t id,
 	default:
 		break;
 	}
-	/* these have no target to fill in later */
-	if (kind == DT_VOID || kind == DT_INT || kind == DT_ENUM ||
-	    kind == DT_STRUCT || kind == DT_UNION || kind == DT_FLOAT ||
-	    kind == DT_UNKNOWN)
-		t->target_done = true;
 	return t;
 }
 
@@ -399,8 +380,7 @@ static struct dsource *new_source(struct arena *a, struct btf *btf,
 	bi->btf = btf;
 	s->ntypes = btf__type_cnt(btf);
 	s->types = arena_alloc(a, sizeof(*s->types) * s->ntypes);
-	bi->unknown = new_type(s, DT_UNKNOWN, 0, "");
-	bi->unknown->target_done = true;
+	bi->unknown = dt_new(s, DT_UNKNOWN, 0, "");
 	s->fill_target = btf_fill_target;
 	s->fill_members = btf_fill_members;
 	s->find_type = btf_find_type;

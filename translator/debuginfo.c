@@ -11,6 +11,23 @@
 
 /* The dtype is const to its users but filled in behind their back: every
  * dtype a reader hands out lives, writable, in its arena. */
+struct dtype *dt_new(struct dsource *s, enum dtype_kind kind, uint32_t id,
+		     const char *name)
+{
+	struct dtype *t = arena_alloc(s->a, sizeof(*t));
+
+	t->kind = kind;
+	t->name = name ? name : "";
+	t->src = s;
+	t->id = id;
+	/* only these have members, or a target, to fill in later */
+	t->members_done = kind != DT_STRUCT && kind != DT_UNION;
+	t->target_done = kind == DT_VOID || kind == DT_INT || kind == DT_ENUM ||
+			 kind == DT_STRUCT || kind == DT_UNION ||
+			 kind == DT_FLOAT || kind == DT_UNKNOWN;
+	return t;
+}
+
 const struct dtype *dt_target(const struct dtype *t)
 {
 	struct dtype *w = (struct dtype *)t;

@@ -108,6 +108,11 @@ struct dsource {
 	void (*close)(struct dsource *);
 };
 
+/* A new type of source s, id its own key (BTF id, DIE offset); a struct's
+ * or union's members and a pointer-like type's target are left for the
+ * source's hooks to fill in. */
+struct dtype *dt_new(struct dsource *s, enum dtype_kind kind, uint32_t id,
+		     const char *name);
 const struct dtype *dt_target(const struct dtype *t);
 int dt_nmembers(const struct dtype *t);
 const struct dmember *dt_member(const struct dtype *t, int i);

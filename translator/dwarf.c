@@ -86,22 +86,6 @@ static const struct dtype *known(struct dw_impl *di, Dwarf_Off off)
 	return di->cap ? *slot(di, off) : NULL;
 }
 
-static struct dtype *new_type(struct dsource *s, enum dtype_kind kind,
-			      Dwarf_Off off, const char *name)
-{
-	struct dtype *t = arena_alloc(s->a, sizeof(*t));
-
-	t->kind = kind;
-	t->name = name ? name : "";
-	t->src = s;
-	t->id = (uint32_t)off;
-	t->members_done = kind != DT_STRUCT && kind != DT_UNION;
-	t->target_done = kind == DT_VOID || kind == DT_INT || kind == DT_ENUM ||
-			 kind == DT_STRUCT || kind == DT_UNION ||
-			 kind == DT_FLOAT || kind == DT_UNKNOWN;
-	return t;
-}
-
 static uint64_t udata(Dwarf_Die *d, unsigned int name, uint64_t dflt)
 {
 	Dwarf_Attribute at;
@@ -184,7 +168,7 @@ static struct dtype *make_array(struct dsource *s, Dwarf_Die *d, Dwarf_Off off)
 
 		for (int k = i; k < n; k++)
 			size *= dims[k];
-		t = new_type(s, DT_ARRAY, off, "");
+		t = dt_new(s, DT_ARRAY, (uint32_t)off, "");
 		t->nelems = dims[i];
 		t->size = size;
 		if (prev) {
@@ -233,7 +217,7 @@ static const struct dtype *make_type(struct dsource *s, Dwarf_Die *d)
 
 	if (kind == DT_ARRAY)
 		return make_array(s, d, off);
-	t = new_type(s, kind, off, name ? arena_strdup(s->a, name) : "");
+	t = dt_new(s, kind, (uint32_t)off, name ? arena_strdup(s->a, name) : "");
 	switch (kind) {
 	case DT_INT:
 		t->size = (int64_t)udata(d, DW_AT_byte_size, 0);
@@ -892,8 +876,8 @@ struct dsource *dwarf_open(struct arena *a, const char *path,
 		return NULL;
 	}
 	di->cfi = dwfl_module_dwarf_cfi(m, &di->cfi_bias);
-	di->voidt = new_type(s, DT_VOID, 0, "void");
-	di->unknown = new_type(s, DT_UNKNOWN, 0, "");
+	di->voidt = dt_new(s, DT_VOID, 0, "void");
+	di->unknown = dt_new(s, DT_UNKNOWN, 0, "");
 	s->fill_target = dw_fill_target;
 	s->fill_members = dw_fill_members;
 	s->find_type = dw_find_type;

@@ -9,28 +9,6 @@
  * stp_kread(): a bad pointer is a runtime error, not an oops. */
 #include <asm/ptrace.h>
 
-/* Argument n (1-based) at a function's entry, by the x86_64 calling
- * convention; 0 and an error where the probe has no register set. */
-static __maybe_unused int64_t stp_tv_arg(struct stp_context *c, int n)
-{
-	const struct pt_regs *r = c->regs;
-
-	if (!r) {
-		stp_error(c, "no registers to read target variables from");
-		return 0;
-	}
-	switch (n) {
-	case 1: return r->di;
-	case 2: return r->si;
-	case 3: return r->dx;
-	case 4: return r->cx;
-	case 5: return r->r8;
-	case 6: return r->r9;
-	}
-	stp_error(c, "argument %d is not passed in a register", n);
-	return 0;
-}
-
 /* Register n by its x86_64 DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
  * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15), where DWARF says a variable
  * lives. */
@@ -62,6 +40,19 @@ static __maybe_unused int64_t stp_tv_reg(struct stp_context *c, int n)
 	}
 	stp_error(c, "DWARF register %d is not a general register", n);
 	return 0;
+}
+
+/* Argument n (1-based) at a function's entry, by the x86_64 calling
+ * convention: rdi, rsi, rdx, rcx, r8, r9 as DWARF numbers them. */
+static __maybe_unused int64_t stp_tv_arg(struct stp_context *c, int n)
+{
+	static const signed char dwarf_reg[] = { 5, 4, 1, 2, 8, 9 };
+
+	if (n < 1 || n > 6) {
+		stp_error(c, "argument %d is not passed in a register", n);
+		return 0;
+	}
+	return stp_tv_reg(c, dwarf_reg[n - 1]);
 }
 
 /* The return value, in a .return probe. */
