@@ -250,6 +250,7 @@ enum stp_probe_kind {
 	STP_PROBE_NEVER, STP_PROBE_KPROBE,
 	STP_PROBE_PROFILE,		/* timer.profile: every tick, every CPU */
 	STP_PROBE_UPROBE,		/* process("PATH").function("f") */
+	STP_PROBE_TRACE,		/* kernel.trace("NAME") */
 };
 
 struct stp_probe {

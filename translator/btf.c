@@ -279,13 +279,14 @@ static uint32_t lower_bound(struct btf_impl *bi, const char *prefix, size_t len)
 	return lo;
 }
 
+static void proto_params(struct dsource *s, struct dfunc *f,
+			 const struct btf_type *proto);
+
 static const struct dfunc *make_func(struct dsource *s, uint32_t i)
 {
 	struct btf_impl *bi = impl(s);
 	const struct btf_type *bt, *proto;
-	const struct btf_param *p;
 	struct dfunc *f;
-	int n;
 
 	if (bi->dfuncs[i])
 		return bi->dfuncs[i];
@@ -297,6 +298,19 @@ static const struct dfunc *make_func(struct dsource *s, uint32_t i)
 		f->ret = convert(s, 0);
 		return bi->dfuncs[i] = f;
 	}
+	proto_params(s, f, proto);
+	return bi->dfuncs[i] = f;
+}
+
+/* A function's return and parameter types from its BTF_KIND_FUNC_PROTO
+ * (parameter names are empty in a function pointer's prototype). */
+static void proto_params(struct dsource *s, struct dfunc *f,
+			 const struct btf_type *proto)
+{
+	struct btf_impl *bi = impl(s);
+	const struct btf_param *p;
+	int n;
+
 	f->ret = convert(s, proto->type);
 	n = btf_vlen(proto);
 	p = btf_params(proto);
@@ -314,7 +328,44 @@ static const struct dfunc *make_func(struct dsource *s, uint32_t i)
 		f->params[k].arg = k + 1;
 	}
 	f->nparams = n;
-	return bi->dfuncs[i] = f;
+}
+
+/* Typedefs named PREFIX... that are pointers to function prototypes
+ * (the kernel's btf_trace_NAME ones), each as a dfunc named after the
+ * typedef, in BTF order; stops early when fn returns non-zero. */
+static int btf_each_proto_typedef(struct dsource *s, const char *prefix,
+				  int (*fn)(const struct dfunc *, void *),
+				  void *data)
+{
+	struct btf_impl *bi = impl(s);
+	uint32_t n = bi->btf ? btf__type_cnt(bi->btf) : 0;
+	size_t plen = strlen(prefix);
+
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *bt = btf__type_by_id(bi->btf, id), *pt;
+		const char *name;
+		struct dfunc *f;
+		int r;
+
+		if (!btf_is_typedef(bt))
+			continue;
+		name = btf__name_by_offset(bi->btf, bt->name_off);
+		if (!name || strncmp(name, prefix, plen))
+			continue;
+		pt = btf__type_by_id(bi->btf, bt->type);
+		if (!pt || !btf_is_ptr(pt))
+			continue;
+		pt = btf__type_by_id(bi->btf, pt->type);
+		if (!pt || !btf_is_func_proto(pt))
+			continue;
+		f = arena_alloc(s->a, sizeof(*f));
+		f->name = name;
+		proto_params(s, f, pt);
+		r = fn(f, data);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 /* Names are sorted, so the pattern's literal prefix bounds the scan. */
@@ -386,6 +437,7 @@ static struct dsource *new_source(struct arena *a, struct btf *btf,
 	s->find_type = btf_find_type;
 	s->each_func = btf_each_func;
 	s->find_func = btf_find_func;
+	s->each_proto_typedef = btf_each_proto_typedef;
 	s->close = btf_close;
 	return s;
 }

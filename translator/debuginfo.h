@@ -104,6 +104,12 @@ struct dsource {
 	int (*each_func)(struct dsource *, const char *pattern,
 			 int (*fn)(const struct dfunc *, void *), void *data);
 	const struct dfunc *(*find_func)(struct dsource *, const char *name);
+	/* BTF: each typedef named PREFIX... that points to a function
+	 * prototype, as a dfunc of that name (unnamed parameters); may be
+	 * NULL */
+	int (*each_proto_typedef)(struct dsource *, const char *prefix,
+				  int (*fn)(const struct dfunc *, void *),
+				  void *data);
 	/* frees what the reader holds outside the arena; may be NULL */
 	void (*close)(struct dsource *);
 };

@@ -55,7 +55,7 @@ static const char *describe_target(struct session *s,
 	const char *r;
 	struct dsource *ds;
 
-	if (!vars || t->kind != PROV_KPROBE)
+	if (!vars || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE))
 		return t->pp;
 	if (!f && !t->module && (ds = kernel_types(s, NULL)))
 		f = ds->find_func(ds, t->symbol);

@@ -16,6 +16,7 @@
 #include "elfsyms.h"
 #include "probes.h"
 #include "targets.h"
+#include "tracepoints.h"
 
 static void *arena_dup(struct arena *a, const void *p, size_t n)
 {
@@ -544,6 +545,8 @@ enum match_result match_provider(struct session *s,
 		pv_push(a, out, arena_dup(a, &t, sizeof(t)));
 		return r;
 	}
+	if (r == MATCH_NONE)
+		r = match_trace(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)
 		r = match_kprobe(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)

@@ -50,6 +50,7 @@ struct func {
 enum provider {
 	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER, PROV_KPROBE,
 	PROV_PROFILE, PROV_UPROBE,
+	PROV_TRACE,		/* kernel.trace("NAME"): tracepoints.c */
 };
 
 struct dfunc;
@@ -81,6 +82,7 @@ enum tv_base {
 	TVB_EXPR,		/* a script value: @cast's pointer (e->a) */
 	TVB_LOC,		/* DWARF: register 'reg' (DWARF number) or,
 				   when reg < 0, the constant 'konst' */
+	TVB_TPARG,		/* tracepoint argument 'arg' (1-based) */
 };
 
 enum tv_step_kind {

@@ -505,7 +505,8 @@ static const char *loc_start(struct walk *w, const struct dvar *v)
 
 /* One name=value of $$vars: a register argument (BTF) or a DWARF
  * location; one that cannot be read is shown as '?'. */
-static void pretty_var(struct walk *w, const struct dvar *dv, struct expr *e)
+static void pretty_var(struct walk *w, const struct dvar *dv, struct expr *e,
+		       bool tracepoint)
 {
 	struct tv_access *v = arena_alloc(w->a, sizeof(*v));
 	struct walk vw = { w->a, v, dv->type, false, 0, 0, dv->name };
@@ -519,6 +520,9 @@ static void pretty_var(struct walk *w, const struct dvar *dv, struct expr *e)
 		v->unavailable = loc_start(&vw, dv) != NULL;
 		if (v->unavailable)
 			return;
+	} else if (tracepoint && dv->arg >= 1) {
+		v->base = TVB_TPARG;
+		v->arg = dv->arg;
 	} else if (dv->arg >= 1 && dv->arg <= 6) {
 		v->base = TVB_ARG;
 		v->arg = dv->arg;
@@ -558,9 +562,9 @@ static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 				    "the entry: write @entry(%s)", e->name,
 				    e->name);
 	for (int i = 0; parms && i < f->nparams; i++)
-		pretty_var(w, &f->params[i], e);
+		pretty_var(w, &f->params[i], e, t->kind == PROV_TRACE);
 	for (int i = 0; (locals || !strcmp(n, "vars")) && i < f->nlocals; i++)
-		pretty_var(w, &f->locals[i], e);
+		pretty_var(w, &f->locals[i], e, false);
 	if (!strcmp(n, "return") && t->is_return &&
 	    dt_resolve(f->ret)->kind != DT_VOID) {
 		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
@@ -696,10 +700,11 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		e->tv = acc;
 		return walk_comps(&w, e, address_of);
 	}
-	if (!t || t->kind != PROV_KPROBE)
+	if (!t || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE))
 		return arena_printf(a, "target variables are only available in "
-				    "kernel.function and kprobe.function "
-				    "probes, not in '%s'", t ? t->pp : "?");
+				    "kernel.function, kprobe.function and "
+				    "kernel.trace probes, not in '%s'",
+				    t ? t->pp : "?");
 	if (!f && !t->module) {
 		struct dsource *ds = kernel_types(s, NULL);
 
@@ -732,6 +737,12 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		err = loc_start(&w, v);
 		return err ? err : walk_comps(&w, e, address_of);
 	}
+	if (v && t->kind == PROV_TRACE) {
+		acc->base = TVB_TPARG;
+		acc->arg = v->arg;
+		w.type = v->type;
+		return walk_comps(&w, e, address_of);
+	}
 	if (v) {
 		const struct dtype *r = dt_resolve(v->type);
 
@@ -749,6 +760,13 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 	}
 	if (f->dwarf)
 		return no_local(a, f, e->name + 1);
+	if (t->kind == PROV_TRACE) {
+		const char *msg = no_local(a, f, e->name + 1);
+
+		return arena_printf(a, "unable to find tracepoint variable '%s'%s",
+				    e->name, strchr(msg, '(') ? strchr(msg, '(') - 1
+							       : "");
+	}
 	{
 		struct strbuf sb;
 		const char *msg;

@@ -14,6 +14,7 @@
 #include "debuginfo.h"
 #include "parse.h"
 #include "sema.h"
+#include "tracepoints.h"
 #include "translate.h"
 
 #define MAX_ARRAYS 1024
@@ -627,6 +628,9 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 		emit(G, "\t%s = stp_tv_arg(c, %d);\n", v, acc->arg);
 		check_error(G);
 		break;
+	case TVB_TPARG:
+		emit(G, "\t%s = stp_tv_tparg(c, %d);\n", v, acc->arg);
+		break;
 	case TVB_RETURN:
 		emit(G, "\t%s = stp_tv_return(c);\n", v);
 		check_error(G);
@@ -687,6 +691,7 @@ static const char *gen_target(struct gen *G, struct expr *e)
 				continue;
 			x = va->base == TVB_RETURN ? "stp_tv_return(c)"
 			    : va->base == TVB_LOC ? tv_walk(G, NULL, va)
+			    : va->base == TVB_TPARG ? fmt(G, "stp_tv_tparg(c, %d)", va->arg)
 			    : fmt(G, "stp_tv_arg(c, %d)", va->arg);
 			if (va->final == TVF_READ) {
 				emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", x, x,
@@ -1469,6 +1474,7 @@ static const char *const kind_names[] = {
 };
 
 void translate(struct session *s, const struct program *P, const char *script_name,
+	[PROV_TRACE] = "STP_PROBE_TRACE",
 	       FILE *out)
 {
 	struct gen G;
@@ -1585,6 +1591,8 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		}
 	}
 	fprintf(out, "};\nconst int stp_nprobes = %d;\n", ntargets);
+	if (strcmp(s->runtime, "user"))
+		gen_tracepoints(out, P);
 	sb_free(&frames);
 	sb_free(&code);
 	sb_free(&globals);

@@ -37,6 +37,7 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "timer.c"
 #include "kprobes.c"
 #include "uprobes.c"
+#include "tracepoint.c"
 #include "memory.c"
 #include "target.c"
 
@@ -171,6 +172,7 @@ static void stp_ctl_end(void)
 		WRITE_ONCE(stp_kstate, STP_K_STOPPING);
 		stp_kprobes_stop();
 		stp_uprobes_stop();
+		stp_tracepoints_stop();
 		stp_timers_stop();
 		stp_session_stop();	/* end or error probes */
 		fallthrough;
@@ -230,7 +232,8 @@ static int stp_ctl_start(void)
 	stp_run_probes(STP_PROBE_BEGIN);
 	stp_session_set_running();
 	if (stp_session_state() == STP_SESSION_RUNNING &&
-	    (stp_kprobes_start() || stp_uprobes_start())) {
+	    (stp_kprobes_start() || stp_uprobes_start() ||
+	     stp_tracepoints_start())) {
 		/* A probe point that cannot be registered ends the session
 		 * as an error (its message is in the errors ring). */
 		stp_atomic_inc(&stp_sess.errors);
@@ -294,6 +297,9 @@ static int __init stp_module_init(void)
 	if (rc)
 		goto out_timers;
 	if (stp_session_start()) {	/* its message is in the errors ring */
+	if (rc)
+		goto out_timers;
+	rc = stp_tracepoints_init();
 		rc = -ENOMEM;
 		goto out_timers;
 	}
@@ -310,6 +316,7 @@ out_timers:
 	stp_timers_free();
 out_kout:
 	stp_kout_leftovers();
+	stp_tracepoints_free();
 	stp_kout_free();
 	return rc;
 }
@@ -324,6 +331,7 @@ static void __exit stp_module_exit(void)
 	stp_timers_free();
 	stp_kout_leftovers();
 	stp_kout_free();
+	stp_tracepoints_free();
 }
 
 module_init(stp_module_init);
