@@ -1471,10 +1471,10 @@ static const char *const kind_names[] = {
 	[PROV_ERROR] = "STP_PROBE_ERROR", [PROV_NEVER] = "STP_PROBE_NEVER",
 	[PROV_TIMER] = "STP_PROBE_TIMER", [PROV_KPROBE] = "STP_PROBE_KPROBE",
 	[PROV_PROFILE] = "STP_PROBE_PROFILE", [PROV_UPROBE] = "STP_PROBE_UPROBE",
+	[PROV_TRACE] = "STP_PROBE_TRACE",
 };
 
 void translate(struct session *s, const struct program *P, const char *script_name,
-	[PROV_TRACE] = "STP_PROBE_TRACE",
 	       FILE *out)
 {
 	struct gen G;

@@ -296,10 +296,10 @@ static int __init stp_module_init(void)
 	rc = stp_uprobes_init();
 	if (rc)
 		goto out_timers;
-	if (stp_session_start()) {	/* its message is in the errors ring */
+	rc = stp_tracepoints_init();
 	if (rc)
 		goto out_timers;
-	rc = stp_tracepoints_init();
+	if (stp_session_start()) {	/* its message is in the errors ring */
 		rc = -ENOMEM;
 		goto out_timers;
 	}
@@ -313,10 +313,10 @@ out_session:
 out_timers:
 	stp_kprobes_free();
 	stp_uprobes_free();
+	stp_tracepoints_free();
 	stp_timers_free();
 out_kout:
 	stp_kout_leftovers();
-	stp_tracepoints_free();
 	stp_kout_free();
 	return rc;
 }
@@ -328,10 +328,10 @@ static void __exit stp_module_exit(void)
 	stp_transport_exit();
 	stp_kprobes_free();
 	stp_uprobes_free();
+	stp_tracepoints_free();
 	stp_timers_free();
 	stp_kout_leftovers();
 	stp_kout_free();
-	stp_tracepoints_free();
 }
 
 module_init(stp_module_init);
