@@ -193,6 +193,8 @@ int main(int argc, char **argv)
 			usage(stderr);
 			goto done;
 		}
+		if (!o.no_load && privilege_may_unload() != 0)
+			goto done;
 		rc = unload_leftover(&o, o.unload);
 		goto done;
 	}
@@ -225,23 +227,16 @@ int main(int argc, char **argv)
 	}
 
 	if (!o.no_load) {
-		if (geteuid() != 0) {
-			err("only root may load kernel modules (the stapusr "
-			    "and stapdev groups are not supported yet)");
+		/* Who may load what (privilege.c), before anything else. */
+		mod_fd = privilege_open_module(o.module);
+		if (mod_fd < 0)
 			goto done;
-		}
-		mod_fd = open(o.module, O_RDONLY | O_CLOEXEC);
-		if (mod_fd < 0) {
-			err("cannot open %s: %s", o.module, strerror(errno));
-			goto done;
-		}
 		if (debugfs_ensure() != 0)
 			goto done;
 		kname = kernel_module_name(o.module, name);
 	}
 	if (o.outfile) {
-		out_fd = open(o.outfile, O_WRONLY | O_CREAT | O_TRUNC |
-			      O_CLOEXEC, 0666);
+		out_fd = privilege_open_output(o.outfile);
 		if (out_fd < 0) {
 			err("cannot open %s: %s", o.outfile, strerror(errno));
 			out_fd = 1;

@@ -211,6 +211,7 @@ pid_t command_fork(const char *cmd)
 		while (n < 0 && errno == EINTR);
 		if (n != 1)
 			_exit(127);
+		privilege_drop();	/* the command runs as the invoking user */
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		dprintf(2, "staprun: cannot run /bin/sh: %s\n", strerror(errno));
 		_exit(127);

@@ -97,4 +97,25 @@ int session_run(const struct options *o, const char *name, int out_fd);
 /* staprun -d: stop NAME if it is running, then unload it. */
 int unload_leftover(const struct options *o, const char *arg);
 
+/* ---- privilege.c ---- */
+enum privilege { PRIV_NONE, PRIV_STAPUSR, PRIV_STAPDEV, PRIV_ROOT };
+/* The invoking (real) user's: root, else group stapdev, else stapusr. */
+enum privilege privilege_level(void);
+/* Checks that the invoking user may load PATH (root: anything; stapdev:
+ * any module; stapusr: root-owned, root-only-writable modules in
+ * /lib/modules/RELEASE/systemtap/) and opens it.  The fd, or -1 after a
+ * message (nothing loaded). */
+int privilege_open_module(const char *path);
+/* -d: root and stapdev only.  0, or -1 after a message. */
+int privilege_may_unload(void);
+/* ON: effective uid/gid become the invoking user's; OFF: back to the
+ * setuid ids.  No-op when staprun is not setuid.  0, or -1 after a
+ * message. */
+int privilege_as_user(int on);
+/* open(PATH, O_WRONLY|O_CREAT|O_TRUNC) as the invoking user. */
+int privilege_open_output(const char *path);
+/* In a child about to exec the -c command: the invoking user's ids for
+ * good. */
+void privilege_drop(void);
+
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guru.h"
 #include "parse_int.h"
 #include "probes.h"
 #include "sema.h"
@@ -388,6 +389,23 @@ static bool in_other_runtime(struct elab *E, const char *name)
 static void resolve_expr(struct elab *E, struct expr *e);
 static int static_condition(struct elab *E, struct expr *c);
 
+/* Embedded-C pragmas (guru.c): a tapset's / * guru * / function needs -g;
+ * stapusr may call only / * unprivileged * / embedded C. */
+static void check_call_privilege(struct elab *E, const struct expr *e,
+				 const struct func *f)
+{
+	unsigned pr = f->decl->code ? guru_pragmas(f->decl->code) : 0;
+
+	if ((pr & GP_GURU) && !E->s->guru)
+		expr_error(E, e, "function '%s' is marked /* guru */ (unsafe "
+			   "embedded C); need stap -g", f->name);
+	else if (f->decl->code && guru_stapusr(E->s) &&
+		 !(pr & (GP_UNPRIV | GP_MYPROC)))
+		expr_error(E, e, "function '%s' may not be called when "
+			   "--privilege=stapusr is specified (embedded C not "
+			   "marked /* unprivileged */)", f->name);
+}
+
 /* $var..., @cast(...)...: its index expressions and @cast's operand are
  * script expressions; the rest is targets.c's. */
 static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
@@ -505,6 +523,7 @@ static void resolve_expr(struct elab *E, struct expr *e)
 		} else {
 			e->sym = f;
 			use_function(E, f);
+			check_call_privilege(E, e, f);
 		}
 		break;
 	}
@@ -574,10 +593,34 @@ static void resolve_expr(struct elab *E, struct expr *e)
 	     ((e->kind == E_UNARY || e->kind == E_POSTFIX) &&
 	      (e->op == OP_INC || e->op == OP_DEC))) && e->a &&
 	    (e->a->kind == E_TARGET || e->a->kind == E_CAST)) {
-		expr_error(E, e->a, E->s->guru
-			   ? "writing target variables is not available yet in "
-			     "this version"
-			   : "writing target variables needs stap -g");
+		const char *why;
+
+		if (!E->s->guru) {
+			expr_error(E, e->a, "writing target variables is only "
+				   "allowed in guru mode; need stap -g");
+			return;
+		}
+		if (e->kind == E_STATS_ADD ||
+		    (e->kind == E_ASSIGN && e->op == OP_CONCAT_ASSIGN)) {
+			expr_error(E, e, "a target variable cannot take '%s'",
+				   e->kind == E_STATS_ADD ? "<<<" : ".=");
+			return;
+		}
+		if (E->readonly) {
+			expr_error(E, e, "write in a read-only context (probe "
+				   "condition)");
+			return;
+		}
+		/* guru.c says what can be written: memory, or a register
+		 * of the probed function's saved pt_regs. */
+		resolve_target_expr(E, e->a, false);
+		resolve_expr(E, e->b);
+		why = e->a->kind == E_ENTRY
+			? "a parameter in a .return probe is a copy of its "
+			  "value at the entry, and cannot be written"
+			: e->a->tv ? guru_target_unwritable(e->a->tv) : NULL;
+		if (why)
+			expr_error(E, e->a, "%s", why);
 		return;
 	}
 	if (E->readonly && (e->kind == E_ASSIGN || e->kind == E_STATS_ADD ||
@@ -1785,6 +1828,16 @@ static void add_probe(struct elab *E, const struct probe_point *pp,
 	E->probe = p;
 	E->loop_depth = 0;
 	E->readonly = true;
+	for (int i = 0; i < targets->n && guru_stapusr(E->s); i++) {
+		const struct probe_target *t = targets->v[i];
+
+		if (!guru_probe_unprivileged(t)) {
+			sem_error(E, pp->loc, NULL, "probe point is not allowed "
+				  "for --privilege=stapusr while resolving probe "
+				  "point %s", t->pp);
+			break;
+		}
+	}
 	resolve_expr(E, p->cond);
 	E->readonly = false;
 	resolve_stmt(E, p->body);
@@ -1966,6 +2019,8 @@ int elaborate(struct session *s, struct script *user, struct ptrvec *library,
 	if (!E.nerrors)
 		check_iteration(&E);
 	finish(&E);
+	if (!E.nerrors && !s->unoptimized)
+		guru_optimize(E.a, out);
 	for (int i = 0; i < library->n; i++) {
 		struct script *lib = library->v[i];
 		bool used = false;

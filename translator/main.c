@@ -259,6 +259,11 @@ static void parse_args(struct session *s, int argc, char **argv)
 			exit(1);
 		}
 	}
+	if (s->guru && s->privilege && !strcmp(s->privilege, "stapusr")) {
+		fprintf(stderr, "stap: You can't specify -g and "
+			"--privilege=stapusr together.\n");
+		exit(1);
+	}
 	if (s->list_probe || s->list_probe_vars) {
 		/* Listing is pass 2 of a probe with an empty body; a pattern
 		 * that matches nothing lists nothing. */

@@ -265,12 +265,16 @@ static const char *gen_map_add(struct gen *G, struct expr *lv, const char *k,
 	return old;
 }
 
+static const char *gen_target_write(struct gen *G, struct expr *e);
+
 static const char *gen_assign(struct gen *G, struct expr *e)
 {
 	struct expr *lv = e->a;
 	struct symbol *s = lv->sym;
 	const char *r, *cur, *v, *k;
 
+	if (lv->tv)
+		return gen_target_write(G, e);
 	if (e->op == OP_ASSIGN) {
 		r = gen_expr(G, e->b);
 		if (s->type == T_STRING) {
@@ -343,9 +347,13 @@ static const char *gen_assign(struct gen *G, struct expr *e)
 static const char *gen_incdec(struct gen *G, struct expr *e)
 {
 	struct expr *lv = e->a;
-	const char *k = lv_keys(G, lv), *cur, *old, *nv = new_long(G);
+	const char *k, *cur, *old, *nv;
 	char op = e->op == OP_INC ? '+' : '-';
 
+	if (lv->tv)
+		return gen_target_write(G, e);
+	k = lv_keys(G, lv);
+	nv = new_long(G);
 	if (k) {
 		old = gen_map_add(G, lv, k, op == '+' ? "1" : "-1");
 		emit(G, "\t%s = (int64_t)((uint64_t)%s %c 1);\n", nv, old, op);
@@ -744,6 +752,68 @@ static const char *gen_target(struct gen *G, struct expr *e)
 	default:
 		return v;
 	}
+}
+
+/* Guru mode: an assignment (any operator but .=) or ++/-- whose operand
+ * is a target variable pass 2 found writable (guru_target_unwritable):
+ * memory through stp_kwrite, a register in the saved pt_regs.  Its value
+ * is the new one (the old one for postfix ++/--). */
+static const char *gen_target_write(struct gen *G, struct expr *e)
+{
+	struct expr *lv = e->a;
+	const struct tv_access *acc = lv->tv;
+	bool mem = acc->final == TVF_READ;
+	bool plain = e->kind == E_ASSIGN && e->op == OP_ASSIGN;
+	const char *r = NULL, *addr = NULL, *cur = NULL, *v;
+
+	if (e->kind == E_ASSIGN)
+		r = hoist_long(G, gen_expr(G, e->b));
+	if (mem) {
+		addr = tv_walk(G, lv, acc);
+		if (!plain) {
+			cur = new_long(G);
+			emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", cur, addr,
+			     acc->size);
+			check_error(G);
+			cur = hoist_long(G, tv_narrow(G, cur, acc->size,
+						       acc->is_signed));
+		}
+	} else if (!plain) {
+		cur = hoist_long(G, gen_target(G, lv));
+	}
+	near(G, lv, lv->kind == E_CAST ? "operator '@cast'"
+					: fmt(G, "identifier '%s'", lv->name));
+	if (plain) {
+		v = r;
+	} else if (e->kind != E_ASSIGN) {
+		v = hoist_long(G, fmt(G, "(int64_t)((uint64_t)%s %c 1)", cur,
+				      e->op == OP_INC ? '+' : '-'));
+	} else if (e->op == OP_DIV_ASSIGN || e->op == OP_MOD_ASSIGN) {
+		v = new_long(G);
+		emit(G, "\t%s = stp_%s(c, %s, %s);\n", v,
+		     e->op == OP_DIV_ASSIGN ? "div" : "mod", cur, r);
+		check_error(G);
+	} else if (e->op == OP_SHL_ASSIGN || e->op == OP_SHR_ASSIGN) {
+		v = hoist_long(G, fmt(G, "stp_%s(%s, %s)",
+				      e->op == OP_SHL_ASSIGN ? "shl" : "shr", cur, r));
+	} else {
+		const char *c = e->op == OP_SUB_ASSIGN ? "-" : e->op == OP_MUL_ASSIGN ? "*"
+			: e->op == OP_AND_ASSIGN ? "&" : e->op == OP_XOR_ASSIGN ? "^"
+			: e->op == OP_OR_ASSIGN ? "|" : "+";
+
+		v = hoist_long(G, fmt(G, "(int64_t)((uint64_t)%s %s (uint64_t)%s)",
+				      cur, c, r));
+	}
+	if (mem)
+		emit(G, "\tstp_kwrite(c, %s, %d, %s);\n", addr, acc->size, v);
+	else if (acc->base == TVB_ARG)
+		emit(G, "\tstp_tv_set_arg(c, %d, %s);\n", acc->arg, v);
+	else if (acc->base == TVB_RETURN)
+		emit(G, "\tstp_tv_set_reg(c, 0, %s);\n", v);
+	else
+		emit(G, "\tstp_tv_set_reg(c, %d, %s);\n", acc->reg, v);
+	check_error(G);
+	return e->kind == E_POSTFIX ? cur : v;
 }
 
 static const char *gen_expr(struct gen *G, struct expr *e)
@@ -1286,7 +1356,10 @@ static void gen_function(struct gen *G, const struct func *f, struct strbuf *fra
 		/* The code starts on the line of its '%{'. */
 		emit(G, "\t{\n");
 		line_directive(G, f->decl->code_loc);
-		emit(G, "%s\n\t}\n\tgoto out;\n", f->decl->code);
+		/* kread()/kderef() (runtime/linux/memory.c) jump to
+		 * deref_fault after a read fault: the function ends there. */
+		emit(G, "%s\n\t}\n\tgoto out;\nderef_fault: __attribute__((unused));\n",
+		     f->decl->code);
 		for (int i = 0; i < f->params.n; i++)
 			emit(G, "#undef STAP_ARG_%s\n",
 			     ((const struct symbol *)f->params.v[i])->name);

@@ -78,3 +78,66 @@ static __maybe_unused void stp_kread_string(struct stp_context *c, char *out,
 	if (max > 0 && max < MAXSTRINGLEN)
 		out[max] = '\0';
 }
+
+/* Guru mode's writes to target variables ($p->m = x): size bytes (1, 2, 4
+ * or 8) of v at the kernel address addr.  copy_to_kernel_nofault() is not
+ * exported to modules, so the same thing here: a kernel address only, the
+ * store through the exception table with page faults disabled; a bad or
+ * read-only address is a runtime error, never an oops. */
+static __maybe_unused void stp_kwrite(struct stp_context *c, int64_t addr,
+				      size_t size, int64_t v)
+{
+	void *dst = (void *)(uintptr_t)addr;
+	u8 b = (u8)v;
+	u16 h = (u16)v;
+	u32 w = (u32)v;
+	u64 l = (u64)v;
+
+	if ((unsigned long)addr < TASK_SIZE_MAX)
+		goto fault;
+	pagefault_disable();
+	switch (size) {
+	case 1: __put_kernel_nofault(dst, &b, u8, bad); break;
+	case 2: __put_kernel_nofault(dst, &h, u16, bad); break;
+	case 4: __put_kernel_nofault(dst, &w, u32, bad); break;
+	case 8: __put_kernel_nofault(dst, &l, u64, bad); break;
+	default: goto bad;
+	}
+	pagefault_enable();
+	return;
+bad:
+	pagefault_enable();
+fault:
+	stp_error(c, "kernel write fault at 0x%016llx", (unsigned long long)addr);
+}
+
+/* Guru mode's safe readers for embedded C (SystemTap's kread/kderef):
+ * kderef(size, addr) is the size-byte (1, 2, 4 or 8) value at addr,
+ * kread(ptr) is *ptr.  A bad address (or size) sets the read-fault error
+ * and jumps to the embedded function's deref_fault label, which leaves the
+ * function; the probe then ends with that error. */
+static __maybe_unused int64_t stp_kderef(struct stp_context *c, size_t size,
+					 const void *addr, bool *bad)
+{
+	int64_t v;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8) {
+		stp_error(c, "kderef of %zu bytes at 0x%016llx: only 1, 2, 4 "
+			  "or 8", size, (unsigned long long)(uintptr_t)addr);
+		*bad = true;
+		return 0;
+	}
+	v = stp_kread(c, (int64_t)(uintptr_t)addr, size, false);
+	*bad = c->error != NULL;
+	return v;
+}
+
+#define kderef(size, addr) ({						\
+	bool __stp_bad;							\
+	int64_t __stp_v = stp_kderef(CONTEXT, (size),			\
+				     (const void *)(uintptr_t)(addr),	\
+				     &__stp_bad);			\
+	if (__stp_bad)							\
+		goto deref_fault;					\
+	__stp_v; })
+#define kread(ptr) ((typeof(*(ptr)))kderef(sizeof(*(ptr)), (ptr)))

@@ -55,6 +55,42 @@ static __maybe_unused int64_t stp_tv_arg(struct stp_context *c, int n)
 	return stp_tv_reg(c, dwarf_reg[n - 1]);
 }
 
+/* Guru mode: a register of the probed context's saved pt_regs, written
+ * ($param = x at a function's entry, a DWARF register location, $return
+ * in a .return probe); the function sees it when the probe returns. */
+static __maybe_unused void stp_tv_set_reg(struct stp_context *c, int n,
+					  int64_t v)
+{
+	struct pt_regs *r = (struct pt_regs *)c->regs;
+
+	if (!r) {
+		stp_error(c, "no registers to write target variables to");
+		return;
+	}
+	unsigned long *slot[] = {
+		&r->ax, &r->dx, &r->cx, &r->bx, &r->si, &r->di, &r->bp, NULL,
+		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14,
+		&r->r15,
+	};
+	if (n < 0 || n > 15 || !slot[n]) {
+		stp_error(c, "DWARF register %d cannot be written", n);
+		return;
+	}
+	*slot[n] = (unsigned long)v;
+}
+
+static __maybe_unused void stp_tv_set_arg(struct stp_context *c, int n,
+					  int64_t v)
+{
+	static const signed char dwarf_reg[] = { 5, 4, 1, 2, 8, 9 };
+
+	if (n < 1 || n > 6) {
+		stp_error(c, "argument %d is not passed in a register", n);
+		return;
+	}
+	stp_tv_set_reg(c, dwarf_reg[n - 1], v);
+}
+
 /* The return value, in a .return probe. */
 static __maybe_unused int64_t stp_tv_return(struct stp_context *c)
 {
