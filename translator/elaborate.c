@@ -1603,6 +1603,8 @@ static void check_iteration(struct elab *E)
 struct expansion {
 	struct ptrvec targets;		/* struct probe_target * */
 	struct ptrvec pre, post;	/* struct stmt * */
+	const char *alias;		/* the outermost alias's name, as
+					 * matched (for stap -l), or NULL */
 };
 
 static bool comp_matches(const struct pp_comp *pat, const struct pp_comp *name)
@@ -1635,15 +1637,36 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 			  int depth, struct ptrvec *out)
 {
 	int matched = 0;
+	bool exact = false;
 
+	/* An alias naming all of pp wins over one naming a prefix of it
+	 * (an alias suffix): with syscall.read and syscall.read.return
+	 * both defined, syscall.read.return is only the latter. */
+	for (int i = 0; i < E->aliases.n && !exact; i++) {
+		const struct decl *d = E->aliases.v[i];
+
+		for (int j = 0; j < d->names.n && !exact; j++) {
+			const struct probe_point *name = d->names.v[j];
+			int k;
+
+			if (name->comps.n != pp->comps.n)
+				continue;
+			for (k = 0; k < name->comps.n; k++)
+				if (!comp_matches(pp->comps.v[k], name->comps.v[k]))
+					break;
+			exact = k == name->comps.n;
+		}
+	}
 	for (int i = 0; i < E->aliases.n; i++) {
 		const struct decl *d = E->aliases.v[i];
 
 		for (int j = 0; j < d->names.n; j++) {
 			const struct probe_point *name = d->names.v[j];
+			struct probe_point *as;
 			int k;
 
-			if (name->comps.n > pp->comps.n)
+			if (name->comps.n > pp->comps.n ||
+			    (exact && name->comps.n < pp->comps.n))
 				continue;
 			for (k = 0; k < name->comps.n; k++)
 				if (!comp_matches(pp->comps.v[k], name->comps.v[k]))
@@ -1651,6 +1674,15 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 			if (k < name->comps.n)
 				continue;
 			matched++;
+			/* The alias's name with pp's suffix, as stap -l
+			 * shows it. */
+			as = arena_alloc(E->a, sizeof(*as));
+			*as = *name;
+			as->comps = (struct ptrvec){ 0 };
+			for (int c = 0; c < name->comps.n; c++)
+				pv_push(E->a, &as->comps, name->comps.v[c]);
+			for (int c = k; c < pp->comps.n; c++)
+				pv_push(E->a, &as->comps, pp->comps.v[c]);
 			/* Each alias target, with what follows the alias name
 			 * in pp appended (alias suffixes). */
 			for (int t = 0; t < d->points.n; t++) {
@@ -1688,6 +1720,7 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 						pv_push(E->a, &ex->pre, d->body);
 					if (!d->epilogue && d->body2)
 						prepend(E, &ex->post, d->body2);
+					ex->alias = probe_point_text(E->a, as);
 					pv_push(E->a, out, ex);
 				}
 			}
@@ -1812,11 +1845,13 @@ static bool uses_targets(const struct stmt *body, const struct expr *cond)
 }
 
 static void add_probe(struct elab *E, const struct probe_point *pp,
-		      struct ptrvec *targets, struct stmt *body)
+		      struct ptrvec *targets, struct stmt *body,
+		      const char *alias)
 {
 	struct rprobe *p = arena_alloc(E->a, sizeof(*p));
 
 	p->targets = *targets;
+	p->alias = alias;
 	p->body = body;
 	p->cond = ast_clone_expr(E->a, pp->cond);
 	p->loc = pp->loc;
@@ -1865,10 +1900,11 @@ static void resolve_probe(struct elab *E, const struct decl *d)
 
 					pv_push(E->a, &one, ex->targets.v[k]);
 					add_probe(E, pp, &one, last ? body :
-						  ast_clone_stmt(E->a, body));
+						  ast_clone_stmt(E->a, body),
+						  ex->alias);
 				}
 			} else {
-				add_probe(E, pp, &ex->targets, body);
+				add_probe(E, pp, &ex->targets, body, ex->alias);
 			}
 		}
 		/* A sufficient point that resolved ends the list. */

@@ -8,6 +8,9 @@
  *
  *	module("m").function("f@/src/m.c:36") $a:int $p:struct s* $i:int
  *
+ * A probe alias is listed under its own name (syscall.read), with -L the
+ * variables its body sets.
+ *
  * The pattern goes through pass 2 like a probe with an empty body, so it
  * matches exactly what a script's probe would. */
 #include <stdlib.h>
@@ -77,6 +80,29 @@ static const char *describe_target(struct session *s,
 	return r;
 }
 
+/* A probe alias is listed by its name, with (-L) the script variables
+ * its body sets, SystemTap's way: syscall.read name:string fd:long ... */
+static const char *describe_alias(struct session *s, const struct rprobe *rp,
+				  bool vars)
+{
+	struct strbuf sb;
+	const char *r;
+
+	if (!vars)
+		return rp->alias;
+	sb_init(&sb);
+	sb_puts(&sb, rp->alias);
+	for (int i = 0; i < rp->locals.n; i++) {
+		const struct symbol *l = rp->locals.v[i];
+
+		if (l->name[0] != '_' && l->written && l->nkeys <= 0)
+			sb_printf(&sb, " %s:%s", l->name, type_name(l->type));
+	}
+	r = arena_strdup(&s->arena, sb_cstr(&sb));
+	sb_free(&sb);
+	return r;
+}
+
 void list_probes(struct session *s, const struct program *p, bool vars,
 		 FILE *out)
 {
@@ -85,6 +111,11 @@ void list_probes(struct session *s, const struct program *p, bool vars,
 	for (int i = 0; i < p->probes.n; i++) {
 		const struct rprobe *rp = p->probes.v[i];
 
+		if (rp->alias) {
+			pv_push(&s->arena, &lines,
+				(void *)describe_alias(s, rp, vars));
+			continue;
+		}
 		for (int j = 0; j < rp->targets.n; j++)
 			pv_push(&s->arena, &lines, (void *)describe_target(s,
 				rp->targets.v[j], vars));

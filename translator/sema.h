@@ -138,6 +138,8 @@ struct rprobe {
 	struct ptrvec locals;		/* struct symbol * */
 	struct srcloc loc;
 	int id;
+	const char *alias;		/* the alias it came from, as named
+					 * (syscall.read), or NULL */
 	/* .return probes: the @entry(...) operands, evaluated at the
 	 * function's entry; E_ENTRY's num is its slot here */
 	struct ptrvec entries;		/* struct expr * */
