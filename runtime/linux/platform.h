@@ -189,8 +189,9 @@ static inline void stp_irq_restore(unsigned long flags)
  * so that a reader never sees half a printf or half an error line; the
  * transport (linux/transport.c) is the only taker and sleeps on wait.
  * A writer in NMI context (a kprobe on a function NMIs call) only tries
- * the lock, which the code it interrupted may hold, and wakes the reader
- * through an irq_work, since waking takes the wait queue's lock. */
+ * the lock, which the code it interrupted may hold; every writer wakes
+ * the reader through an irq_work, since waking takes the wait queue's
+ * lock and the run-queue lock. */
 struct stp_kring {
 	char *buf;
 	size_t size;
@@ -251,13 +252,11 @@ static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 		ok = true;
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
-	if (ok && wq_has_sleeper(&r->wait)) {
-		if (in_nmi())
-			irq_work_queue(&r->wake_work);
-		else
-			wake_up_interruptible_poll(&r->wait,
-						   EPOLLIN | EPOLLRDNORM);
-	}
+	/* Always through the irq_work: a probe may run under a run-queue
+	 * lock (the sched tracepoints, a kprobe in the scheduler), where
+	 * waking the reader would take that lock again and deadlock. */
+	if (ok && wq_has_sleeper(&r->wait))
+		irq_work_queue(&r->wake_work);
 	return ok;
 }
 
