@@ -271,10 +271,13 @@ static int stp_ctl_status(char *buf, size_t size)
 	if (k == STP_K_RUNNING &&
 	    (s == STP_SESSION_STOPPING || s == STP_SESSION_ERROR))
 		k = STP_K_STOPPING;
-	return scnprintf(buf, size, "state=%s errors=%ld skipped=%ld lost=%lld\n",
+	return scnprintf(buf, size, "state=%s errors=%ld skipped=%ld lost=%lld "
+			 "overwritten=%llu attached=%d\n",
 			 names[k], stp_atomic_read(&stp_sess.errors),
 			 stp_atomic_read(&stp_sess.skipped),
-			 (long long)stp_out_lost());
+			 (long long)stp_out_lost(),
+			 (unsigned long long)stp_kring_overwritten(&stp_kout.trace),
+			 atomic_read(&stp_attached));
 }
 
 /* ---- load and unload ---- */

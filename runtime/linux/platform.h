@@ -6,8 +6,9 @@
  * dispatcher flushes it into one shared ring after each handler, and the
  * transport (linux/transport.c: debugfs stapc/MODULE/trace) drains the
  * ring with stp_ring_take().  What does not fit in the ring is counted as
- * lost and reported in the control file.  Errors and warnings go to a
- * second ring, read through stapc/MODULE/errors.
+ * lost and reported in the control file, except while no staprun is
+ * attached: then the oldest lines make room (linux/flight.h).  Errors
+ * and warnings go to a second ring, read through stapc/MODULE/errors.
  */
 #ifndef STP_LINUX_PLATFORM_H
 #define STP_LINUX_PLATFORM_H
@@ -198,6 +199,8 @@ struct stp_kring {
 	size_t head, tail;		/* free-running byte counts */
 	spinlock_t lock;
 	wait_queue_head_t wait;
+	bool overwrite;			/* nobody reads: drop the oldest lines */
+	u64 overwritten;		/* bytes dropped that way */
 	struct irq_work wake_work;
 };
 
@@ -216,6 +219,8 @@ static inline int stp_kring_init(struct stp_kring *r, size_t size)
 	r->head = r->tail = 0;
 	r->size = size;
 	r->buf = kvzalloc(size, GFP_KERNEL);
+	r->overwrite = false;
+	r->overwritten = 0;
 	return r->buf ? 0 : -ENOMEM;
 }
 
@@ -229,6 +234,8 @@ static inline void stp_kring_free(struct stp_kring *r)
 
 /* Any context, NMI included.  Returns false, storing nothing, when the
  * record does not fit (or, in NMI, when the lock is taken). */
+#include "flight.h"
+
 static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 {
 	unsigned long flags;
@@ -245,6 +252,8 @@ static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 	}
 	if (r->size - (r->head - r->tail) >= n) {
 		pos = r->head % r->size;
+	if (r->overwrite && n <= r->size)
+		stp_kring_make_room(r, n);
 		first = min_t(size_t, n, r->size - pos);
 		memcpy(r->buf + pos, s, first);
 		memcpy(r->buf, s + first, n - first);

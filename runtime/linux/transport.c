@@ -10,6 +10,13 @@
  * once it is finished and the ring is drained.  The commands of control
  * are carried out by linux/module.c.
  *
+ * trace is opened by one staprun at a time (EBUSY for a second one): the
+ * reader is "attached".  While nobody is attached the rings overwrite
+ * their oldest lines instead of dropping new output (linux/flight.h), so
+ * the module can go on tracing after staprun -L, a detach (SIGQUIT) or a
+ * staprun that was killed, and the next staprun -A reads the newest
+ * output; closing trace is all a detach takes.
+ *
  * An open file holds a reference on the module (the fops owner), so the
  * module cannot be unloaded while a reader sleeps in read().  The stapc
  * directory is shared by every loaded script and is never removed:
@@ -27,10 +34,13 @@ struct stp_kstream {
 	struct stp_kring *ring;
 	struct mutex lock;		/* readers, one at a time */
 	char *bounce;			/* STP_BOUNCE_SIZE */
+	char last;			/* the last byte read, 0: none */
 };
 
 static struct stp_kstream stp_trace_stream, stp_errors_stream;
 static bool stp_transport_done;		/* nothing more will be put */
+static atomic_t stp_attached;		/* trace is open */
+static bool stp_was_attached;		/* it has been opened once */
 static struct dentry *stp_debugfs_dir;
 
 /* The session is finished: readers get EOF once they have drained. */
@@ -47,10 +57,40 @@ static bool stp_stream_ready(struct stp_kstream *s)
 	       stp_kring_len(s->ring);
 }
 
+/* Nobody reads: keep the newest output (on), or a reader came (off). */
+static void stp_transport_overwrite(bool on)
+{
+	stp_kring_set_overwrite(&stp_kout.trace, on);
+	stp_kring_set_overwrite(&stp_kout.errors, on);
+}
+
 static int stp_stream_open(struct inode *inode, struct file *file)
 {
 	file->private_data = inode->i_private;
+	if (file->private_data == &stp_trace_stream) {
+		if (atomic_cmpxchg(&stp_attached, 0, 1) != 0)
+			return -EBUSY;
+		WRITE_ONCE(stp_was_attached, true);
+		stp_transport_overwrite(false);
+	}
 	return stream_open(inode, file);
+}
+
+static int stp_stream_release(struct inode *inode, struct file *file)
+{
+	struct stp_kstream *s = file->private_data;
+
+	if (s == &stp_trace_stream) {
+		/* A reader gone mid-line: the next one starts at a line. */
+		mutex_lock(&s->lock);
+		if (s->last && s->last != '\n')
+			stp_kring_skip_line(s->ring);
+		s->last = 0;
+		mutex_unlock(&s->lock);
+		stp_transport_overwrite(true);
+		atomic_set(&stp_attached, 0);
+	}
+	return 0;
 }
 
 static ssize_t stp_stream_read(struct file *file, char __user *ubuf,
@@ -88,6 +128,7 @@ static ssize_t stp_stream_read(struct file *file, char __user *ubuf,
 			mutex_unlock(&s->lock);
 			return total ? total : -EFAULT;
 		}
+		s->last = s->bounce[got - 1];
 		total += got;
 		if (total == count)
 			break;
@@ -116,6 +157,7 @@ static __poll_t stp_stream_poll(struct file *file, poll_table *pt)
 static const struct file_operations stp_stream_fops = {
 	.owner = THIS_MODULE,
 	.open = stp_stream_open,
+	.release = stp_stream_release,
 	.read = stp_stream_read,
 	.poll = stp_stream_poll,
 	.llseek = no_llseek,
@@ -205,6 +247,9 @@ static int stp_transport_init(void)
 	int rc;
 
 	stp_transport_done = false;
+	atomic_set(&stp_attached, 0);
+	stp_was_attached = false;
+	stp_transport_overwrite(true);
 	rc = stp_stream_init(&stp_trace_stream, &stp_kout.trace);
 	if (!rc)
 		rc = stp_stream_init(&stp_errors_stream, &stp_kout.errors);
@@ -243,14 +288,16 @@ fail:
 }
 
 /* At unload: what nobody read.  Error lines go to the kernel log, one
- * printk each; unread output is only counted. */
+ * printk each; unread output is only counted, and only when no staprun
+ * ever read it (after a detach, unread output is the flight recorder's
+ * normal state: staprun -d unloads it without a word). */
 static void stp_kout_leftovers(void)
 {
 	size_t n, i, start, unread;
 	char *buf;
 
 	unread = stp_kout.trace.buf ? stp_kring_len(&stp_kout.trace) : 0;
-	if (unread)
+	if (unread && !stp_was_attached)
 		printk(KERN_WARNING "%s: %zu bytes of output were not read\n",
 		       KBUILD_MODNAME, unread);
 	if (!stp_kout.errors.buf || !stp_kring_len(&stp_kout.errors))
