@@ -68,7 +68,8 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: staprun [OPTIONS] MODULE.ko [NAME=VALUE ...]\n"
-"       staprun [-v] -d NAME\n"
+"       staprun [-v] -d NAME|'*'\n"
+"       staprun [-v] [-o FILE [-S SIZE_MB[,N]]] -A NAME\n"
 "Load a module built by stap, start its probes, copy its output until the\n"
 "script ends, then unload it.  NAME=VALUE sets the script global NAME before\n"
 "its begin probes run.  Only root may load and unload modules.\n"
@@ -80,15 +81,25 @@ static void usage(FILE *f)
 "  -x PID         target() is PID\n"
 "  -G NAME=VALUE  the same as NAME=VALUE after MODULE.ko\n"
 "  -b MB          output buffer size in MB (1-4095; default 1)\n"
-"  -d NAME        stop and unload the module NAME left loaded\n"
+"  -d NAME        stop and unload the module NAME left loaded (not one a\n"
+"                 staprun is attached to); '*': every such stapc module\n"
+"  -L             load the module, start its probes and detach: it keeps\n"
+"                 the newest output in its buffer (-b) until staprun -A\n"
+"  -A NAME        attach to the module NAME left running: print what its\n"
+"                 buffer holds, oldest first, then the output as it comes\n"
+"  -D             run in the background and print staprun's pid (needs -o)\n"
+"  -S SIZE[,N]    with -o FILE: write FILE.0, FILE.1, ..., switching before\n"
+"                 a file passes SIZE MB and keeping only the newest N\n"
 "  -w             suppress warnings\n"
 "  -u             accepted; uprobes are part of the kernel, nothing to load\n"
 "  -v             tell more about what staprun does (repeat for more)\n"
 "  -h, --help     show this help\n"
 "\n"
-"Not available yet: -L, -A, -D (refused); -s, -S (ignored).\n"
+"-o FILE may hold strftime(3) conversions (%Y%m%d-%H%M%S ...).\n"
 "Interrupting staprun (SIGINT, SIGTERM, SIGHUP) stops the script; a third\n"
-"interrupt unloads the module without waiting for its end probes.\n",
+"interrupt unloads the module without waiting for its end probes.  SIGQUIT\n"
+"(Ctrl-\\) detaches and leaves the script running; SIGUSR2 switches to the\n"
+"next -S file.  -s is accepted and ignored.\n",
 	      f);
 }
 
@@ -116,13 +127,13 @@ int main(int argc, char **argv)
 	};
 	struct options o;
 	char *name = NULL, *kname = NULL, *params = NULL;
-	int c, rc = 1, mod_fd = -1, out_fd = 1;
+	int c, rc = 1, mod_fd = -1, out_open_done = 0, detached = 0;
 	long pid;
 
 	memset(&o, 0, sizeof o);
 	o.globals = xmalloc(sizeof *o.globals * (size_t)argc);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:c:x:G:d:wuvhb:s:S:LAD",
+	while ((c = getopt_long(argc, argv, "+o:c:x:G:d:wuvhb:s:S:LA:D",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -164,19 +175,31 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 's':
+			err("-s is not available; ignored (-b sets the buffer)");
+			break;
 		case 'S':
-			err("-%c is not available yet; ignored", c);
+			if (parse_size_spec(optarg, &o.file_mb,
+					    &o.file_count) != 0) {
+				err("-S needs SIZE_MB[,N]: a size in MB from 1 "
+				    "to 4095 and a file count from 1 to 100000, "
+				    "not '%s'", optarg);
+				goto done;
+			}
 			break;
 		case 'L':
+			o.load_only = 1;
+			break;
 		case 'A':
+			o.attach = optarg;
+			break;
 		case 'D':
-			err("-%c is not available yet", c);
-			goto done;
+			o.daemon = 1;
+			break;
 		case OPT_NO_LOAD:
 			o.no_load = 1;
 			break;
 		default:
-			if (optopt && strchr("ocxGdbsS", optopt))
+			if (optopt && strchr("ocxGdbsSA", optopt))
 				err("option -%c needs an argument", optopt);
 			else if (optopt)
 				err("unknown option -%c", optopt);
@@ -187,6 +210,44 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (o.file_mb && !o.outfile) {
+		err("-S needs -o FILE: it names the files it switches between");
+		goto done;
+	}
+	if (o.daemon && !o.outfile) {
+		err("-D needs -o FILE: in the background the output has "
+		    "nowhere else to go");
+		goto done;
+	}
+	if ((o.load_only != 0) + (o.attach != NULL) + (o.unload != NULL) > 1) {
+		err("-L, -A and -d cannot be used together");
+		goto done;
+	}
+	if (o.load_only && (o.daemon || o.outfile)) {
+		err("-L detaches at once: -D and -o are for staprun -A or a "
+		    "staprun that stays");
+		goto done;
+	}
+	if (o.attach) {
+		if (optind < argc) {
+			err("-A takes no module or NAME=VALUE arguments");
+			usage(stderr);
+			goto done;
+		}
+		if (o.command || o.target || o.nglobals || o.bufsize) {
+			err("-A attaches to a running module: -c, -x, -b and "
+			    "globals are set when it is loaded");
+			goto done;
+		}
+		name = module_name(o.attach);
+		kname = kernel_module_name(NULL, name);
+		if (!o.no_load && (privilege_may_unload() != 0 ||
+				   debugfs_ensure() != 0))
+			goto done;
+		if (attach_check(name) != 0)
+			goto done;
+		goto run;
+	}
 	if (o.unload) {
 		if (optind < argc) {
 			err("-d takes no module or NAME=VALUE arguments");
@@ -235,21 +296,21 @@ int main(int argc, char **argv)
 			goto done;
 		kname = kernel_module_name(o.module, name);
 	}
-	if (o.outfile) {
-		out_fd = privilege_open_output(o.outfile);
-		if (out_fd < 0) {
-			err("cannot open %s: %s", o.outfile, strerror(errno));
-			out_fd = 1;
-			goto done;
-		}
-	}
+run:
+	if (out_open(&o) != 0)
+		goto done;
+	out_open_done = 1;
+	if (o.daemon && daemon_start() != 0)
+		goto done;
 	if (signals_init() != 0)
 		goto done;
 	pid = o.target;
 	if (o.command && (pid = command_fork(o.command)) < 0)
 		goto done;
 	params = module_params(&o, pid);
-	if (o.no_load) {
+	if (o.attach) {
+		/* loaded long ago */
+	} else if (o.no_load) {
 		info(1, "--no-load: not loading %s (parameters '%s')", name,
 		     params);
 	} else if (module_load(mod_fd, o.module, name, kname, params) != 0) {
@@ -260,19 +321,16 @@ int main(int argc, char **argv)
 		close(mod_fd);
 		mod_fd = -1;
 	}
-	rc = session_run(&o, name, out_fd);
-	if (!o.no_load && module_unload(kname, name) != 0)
+	rc = session_run(&o, name, &detached);
+	if (detached)
+		detach_message(name);
+	else if (!o.no_load && module_unload(kname, name) != 0)
 		rc = 1;
-	if (out_fd != 1 && close(out_fd) != 0) {
-		err("cannot write %s: %s", o.outfile, strerror(errno));
-		rc = 1;
-	}
-	out_fd = 1;
 done:
 	if (mod_fd >= 0)
 		close(mod_fd);
-	if (out_fd != 1)
-		close(out_fd);
+	if (out_open_done && out_close() != 0)
+		rc = 1;
 	free(params);
 	free(kname);
 	free(name);

@@ -4,7 +4,9 @@
  * trace and errors are read without blocking under one poll() loop, together
  * with a self-pipe that the signal handlers write the signal number into;
  * the handlers do nothing else.  Output is written with write(2) the moment
- * it is read, byte for byte. */
+ * it is read, byte for byte (outfile.c).  SIGQUIT detaches: the files are
+ * closed at the end of a line and the module goes on running, its output
+ * kept by the flight recorder (linux/flight.h) until staprun -A. */
 #include "staprun.h"
 
 #include <errno.h>
@@ -27,7 +29,7 @@ static int release_fd = -1;		/* the held command reads this */
 
 /* ---- the control file ---- */
 
-static char *module_path(const char *name, const char *file)
+char *module_path(const char *name, const char *file)
 {
 	const char *root = debugfs_root();
 	size_t len = strlen(root) + strlen(name) + strlen(file) + 16;
@@ -39,7 +41,7 @@ static char *module_path(const char *name, const char *file)
 
 static int parse_line(const char *line, size_t len, struct status *st)
 {
-	struct status s = { "", 0, 0, 0 };
+	struct status s = { "", 0, 0, 0, 0, 0 };
 	const char *p = line, *end = line + len;
 
 	while (p < end) {
@@ -79,6 +81,12 @@ static int parse_line(const char *line, size_t len, struct status *st)
 			else if ((size_t)(eq - tok) == 4 &&
 				 !memcmp(tok, "lost", 4))
 				s.lost = v;
+			else if ((size_t)(eq - tok) == 11 &&
+				 !memcmp(tok, "overwritten", 11))
+				s.overwritten = v;
+			else if ((size_t)(eq - tok) == 8 &&
+				 !memcmp(tok, "attached", 8))
+				s.attached = v != 0;
 		}
 	}
 	if (!s.state[0])
@@ -153,7 +161,9 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+static const int handled_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR2,
+};
 #define NSIGNALS (sizeof handled_signals / sizeof handled_signals[0])
 
 int signals_init(void)
@@ -265,8 +275,10 @@ static const char warning_prefix[] = "WARNING:";
 struct session {
 	const char *name;
 	const struct options *o;
-	int trace_fd, err_fd, ctl_fd, out_fd;
+	int trace_fd, err_fd, ctl_fd;
 	int started, exit_written, child_done;
+	int detach;			/* SIGQUIT seen */
+	char last;			/* the last output byte, 0: none yet */
 	int stops;			/* SIGINT/SIGTERM/SIGHUP seen */
 	int gave_up, failed, out_broken;
 	long long deadline_ms;		/* give up then; 0: wait for ever */
@@ -283,7 +295,7 @@ static long long now_ms(void)
 }
 
 /* All of BUF to FD; 0, or -1 with errno. */
-static int write_all(int fd, const char *buf, size_t len)
+static int write_all_fd(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);
@@ -385,21 +397,36 @@ static void handle_wake(struct session *s)
 
 	while ((n = read(wake_pipe[0], buf, sizeof buf)) > 0)
 		for (i = 0; i < n; i++) {
-			if (buf[i] == SIGCHLD)
+			if (buf[i] == SIGCHLD) {
 				reap_child(s);
-			else
+			} else if (buf[i] == SIGQUIT) {
+				if (s->started && !s->exit_written)
+					s->detach = 1;
+				else
+					info(1, "SIGQUIT: not running, "
+					     "nothing to detach from");
+			} else if (buf[i] == SIGUSR2) {
+				if (out_switch() != 0) {
+					s->out_broken = 1;
+					s->failed = 1;
+					request_exit(s);
+				}
+			} else {
 				stop_signal(s, buf[i]);
+			}
 		}
 }
 
-static void out_write(struct session *s, const char *buf, size_t len)
+static void emit(struct session *s, const char *buf, size_t len)
 {
+	if (len)
+		s->last = buf[len - 1];
 	if (s->out_broken || len == 0)
 		return;
-	if (write_all(s->out_fd, buf, len) != 0) {
+	if (out_write(buf, len) != 0) {
 		err("cannot write the output%s%s: %s; stopping",
 		    s->o->outfile ? " to " : "",
-		    s->o->outfile ? s->o->outfile : "", strerror(errno));
+		    s->o->outfile ? out_name() : "", strerror(errno));
 		s->out_broken = 1;
 		s->failed = 1;
 		request_exit(s);
@@ -409,7 +436,7 @@ static void out_write(struct session *s, const char *buf, size_t len)
 static void err_write(const char *buf, size_t len)
 {
 	if (len)
-		(void)write_all(2, buf, len);
+		(void)write_all_fd(2, buf, len);
 }
 
 /* The errors stream under -w: drop lines starting "WARNING:", pass the
@@ -481,7 +508,7 @@ static void pump(struct session *s, int *fdp, const char *what)
 		return;
 	}
 	if (fdp == &s->trace_fd)
-		out_write(s, buf, (size_t)n);
+		emit(s, buf, (size_t)n);
 	else if (s->o->suppress_warnings)
 		err_filter(s, buf, (size_t)n);
 	else
@@ -490,7 +517,8 @@ static void pump(struct session *s, int *fdp, const char *what)
 
 static void copy_streams(struct session *s)
 {
-	while ((s->trace_fd >= 0 || s->err_fd >= 0) && !s->gave_up) {
+	while ((s->trace_fd >= 0 || s->err_fd >= 0) && !s->gave_up &&
+	       !s->detach) {
 		struct pollfd p[3] = {
 			{ wake_pipe[0], POLLIN, 0 },
 			{ s->trace_fd, POLLIN, 0 },
@@ -520,7 +548,7 @@ static void copy_streams(struct session *s)
 		}
 		if (p[0].revents)
 			handle_wake(s);
-		if (s->gave_up)
+		if (s->gave_up || s->detach)
 			break;
 		if (s->trace_fd >= 0 && (p[1].revents & ready))
 			pump(s, &s->trace_fd, "trace");
@@ -538,6 +566,14 @@ static int open_file(const char *name, const char *file, int flags)
 		err("cannot open %s: %s", path, strerror(errno));
 	free(path);
 	return fd;
+}
+
+/* The overwritten=N of a status line, as a warning. */
+static void report_overwritten(const struct session *s, long n)
+{
+	if (n > 0 && !s->o->suppress_warnings)
+		fprintf(stderr, "WARNING: %ld bytes of output were overwritten: "
+			"nobody read them before the buffer was full.\n", n);
 }
 
 static void report_status(struct session *s)
@@ -558,18 +594,52 @@ static void report_status(struct session *s)
 	if (st.lost > 0 && !s->o->suppress_warnings)
 		fprintf(stderr, "WARNING: %ld bytes of output were lost: the "
 			"script printed faster than it was read.\n", st.lost);
+	report_overwritten(s, st.overwritten);
 	if (st.errors > 0)
 		s->failed = 1;
 }
 
-int session_run(const struct options *o, const char *name, int out_fd)
+#define DETACH_LINE_MAX 65536		/* bytes read to end a line */
+#define DETACH_WAIT_MS 2000
+
+/* Before detaching: read on to the end of the line being printed, byte by
+ * byte, so that the next staprun -A starts with a whole line. */
+static void finish_line(struct session *s)
+{
+	long long end = now_ms() + DETACH_WAIT_MS;
+	size_t n = 0;
+
+	while (s->trace_fd >= 0 && s->last && s->last != '\n' &&
+	       n < DETACH_LINE_MAX) {
+		char c;
+		ssize_t r = read(s->trace_fd, &c, 1);
+
+		if (r == 1) {
+			emit(s, &c, 1);
+			n++;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN && now_ms() < end) {
+			struct pollfd p = { s->trace_fd, POLLIN, 0 };
+
+			poll(&p, 1, 100);
+			continue;
+		}
+		break;
+	}
+}
+
+int session_run(const struct options *o, const char *name, int *detached)
 {
 	struct session s;
+	struct status st;
 
+	*detached = 0;
 	memset(&s, 0, sizeof s);
 	s.name = name;
 	s.o = o;
-	s.out_fd = out_fd;
 	s.err_fd = s.ctl_fd = -1;
 	s.trace_fd = open_file(name, "trace", O_RDONLY | O_NONBLOCK);
 	if (s.trace_fd >= 0)
@@ -593,7 +663,13 @@ int session_run(const struct options *o, const char *name, int out_fd)
 		s.failed = 1;
 		goto out;
 	}
-	if (control_write(&s, "start\n") != 0) {
+	if (o->attach) {
+		/* Already started: what it printed meanwhile is in trace. */
+		s.started = 1;
+		if (read_status(name, &st) == 0)
+			report_overwritten(&s, st.overwritten);
+		info(1, "attached to %s", name);
+	} else if (control_write(&s, "start\n") != 0) {
 		err("could not start %s: %s", name, strerror(errno));
 		command_abandon();
 		s.failed = 1;
@@ -607,7 +683,22 @@ int session_run(const struct options *o, const char *name, int out_fd)
 		if (s.child_done)
 			request_exit(&s);
 	}
-	copy_streams(&s);
+	if (s.started && o->load_only)
+		s.detach = 1;
+	if (s.started && o->daemon)
+		daemon_ready();
+	if (!s.detach)
+		copy_streams(&s);
+	if (s.detach) {
+		finish_line(&s);
+		*detached = 1;
+		close(s.trace_fd);
+		if (s.err_fd >= 0)
+			close(s.err_fd);
+		close(s.ctl_fd);
+		info(1, "detached from %s", name);
+		return s.failed ? 1 : 0;
+	}
 	if (s.gave_up)
 		s.failed = 1;
 out:
@@ -633,10 +724,8 @@ int unload_leftover(const struct options *o, const char *arg)
 	struct status st;
 	int rc = 0;
 
-	if (strcmp(arg, "*") == 0) {
-		err("-d '*' (unload every module) is not available yet");
-		return 1;
-	}
+	if (strcmp(arg, "*") == 0)
+		return unload_all(o);
 	name = module_name(arg);
 	kname = kernel_module_name(NULL, name);
 	if (!o->no_load) {
@@ -650,6 +739,13 @@ int unload_leftover(const struct options *o, const char *arg)
 	}
 	if (read_status(name, &st) == 0) {
 		info(1, "%s is in state %s", name, st.state);
+		if (st.attached) {
+			err("%s is attached to a staprun; detach it there "
+			    "(SIGQUIT) or stop it (SIGINT) first", name);
+			free(name);
+			free(kname);
+			return 1;
+		}
 		if (!strcmp(st.state, "running")) {
 			int fd = open_file(name, "control",
 					   O_WRONLY | O_APPEND);

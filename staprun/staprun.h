@@ -8,6 +8,8 @@
  *              parameter string, debugfs mounting
  *   modinfo.c  reading key=value strings from a .ko's .modinfo section
  *   session.c  signals, the held -c command, the poll loop, the control file
+ *   outfile.c  -o FILE (strftime names), -S SIZE,N file switching
+ *   detach.c   -L, -A, -D and -d: leaving a module running, coming back
  */
 #ifndef STAPRUN_H
 #define STAPRUN_H
@@ -26,6 +28,11 @@ struct options {
 	size_t nglobals;
 	int suppress_warnings;	/* -w */
 	int no_load;		/* --no-load (tests): no finit/delete_module */
+	int load_only;		/* -L: load, start, detach */
+	const char *attach;	/* -A NAME */
+	int daemon;		/* -D */
+	long file_mb;		/* -S SIZE_MB[,N]: 0 when not given */
+	long file_count;	/* N, 0: keep every file */
 };
 
 extern int verbose;		/* -v count */
@@ -74,6 +81,8 @@ char *modinfo_get(const char *path, const char *key);
 struct status {
 	char state[16];		/* loaded, running, stopping, done */
 	long errors, skipped, lost;
+	long overwritten;	/* bytes the flight recorder dropped */
+	int attached;		/* a staprun reads it */
 };
 
 /* Parse the last line of TEXT holding state=STATE (other lines, such as the
@@ -83,19 +92,52 @@ int parse_status(const char *text, struct status *st);
 /* Read stapc/NAME/control.  0, or -1 (errno set; no message). */
 int read_status(const char *name, struct status *st);
 
-/* Install the SIGINT/SIGTERM/SIGHUP/SIGCHLD handlers (self-pipe). */
+/* Install the SIGINT/SIGTERM/SIGHUP/SIGCHLD/SIGQUIT/SIGUSR2 handlers
+ * (self-pipe). */
 int signals_init(void);
 /* Fork /bin/sh -c CMD, held until session_run releases it.  The pid, or
  * -1 after a message. */
 pid_t command_fork(const char *cmd);
 /* Drop a held command that will never run (loading failed). */
 void command_abandon(void);
-/* Open the module's files, write "start", release the command, copy the
- * streams until both end, then report the final status.  Returns the exit
- * status the session deserves (0 or 1). */
-int session_run(const struct options *o, const char *name, int out_fd);
+/* Open the module's files, write "start" (not with -A), release the
+ * command, copy the streams until both end, then report the final status.
+ * SIGQUIT (and -L, at once) detaches instead: *DETACHED is set, the module
+ * keeps running.  Returns the exit status the session deserves (0 or 1). */
+int session_run(const struct options *o, const char *name, int *detached);
+/* The path of stapc/NAME/FILE under debugfs_root().  Free it. */
+char *module_path(const char *name, const char *file);
 /* staprun -d: stop NAME if it is running, then unload it. */
 int unload_leftover(const struct options *o, const char *arg);
+
+/* ---- outfile.c ---- */
+/* "SIZE_MB[,N]" of -S: 0, or -1 when it is not that. */
+int parse_size_spec(const char *spec, long *mb, long *n);
+/* Open -o's first file (or take stdout).  0, or -1 after a message. */
+int out_open(const struct options *o);
+/* All of BUF, switching files under -S.  0, or -1 with errno. */
+int out_write(const char *buf, size_t len);
+/* SIGUSR2: the next file now (under -S).  0, or -1 after a message. */
+int out_switch(void);
+/* The open file's name, for messages. */
+const char *out_name(void);
+/* 0, or -1 after a message. */
+int out_close(void);
+
+/* ---- detach.c ---- */
+/* -D: fork; the parent waits until daemon_ready() (prints the child's pid,
+ * exits 0) or the child's end (exits with its status).  Returns in the
+ * child.  0, or -1 after a message. */
+int daemon_start(void);
+/* In the -D child once the module runs: tell the parent, leave the
+ * terminal. */
+void daemon_ready(void);
+/* The two lines telling how to come back to NAME. */
+void detach_message(const char *name);
+/* -A NAME: is it there for us?  0, or -1 after a message. */
+int attach_check(const char *name);
+/* -d '*': every module under stapc/ that nobody is attached to. */
+int unload_all(const struct options *o);
 
 /* ---- privilege.c ---- */
 enum privilege { PRIV_NONE, PRIV_STAPUSR, PRIV_STAPDEV, PRIV_ROOT };
