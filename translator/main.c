@@ -64,8 +64,12 @@ static void usage(FILE *out)
 "  -x PID             set target() to PID\n"
 "  -l PROBE           list probe points matching PROBE\n"
 "  -L PROBE           list probe points and their variables\n"
-"  -F                 flight recorder: leave the module running\n"
-"  -S SIZE[,N]        switch output files at SIZE MB, keep N\n"
+"  -F                 flight recorder: load the module, start it and return;\n"
+"                     it keeps the newest -s MB of output until\n"
+"                     'staprun -A NAME'; with -o, run in the background\n"
+"                     and print staprun's pid\n"
+"  -S SIZE[,N]        with -o FILE: FILE.0, FILE.1, ... switched before\n"
+"                     SIZE MB, only the newest N kept (SIGUSR2: switch)\n"
 "  -s MB              transport buffer size in MB\n"
 "  -b                 bulk (per-CPU) output files\n"
 "  -t                 collect probe timing statistics\n"
@@ -258,6 +262,17 @@ static void parse_args(struct session *s, int argc, char **argv)
 			usage(stderr);
 			exit(1);
 		}
+	}
+	if ((s->flight_recorder || s->size_spec) && s->runtime &&
+	    !strcmp(s->runtime, "user")) {
+		fprintf(stderr, "stap: %s needs the kernel runtime (staprun)\n",
+			s->flight_recorder ? "-F" : "-S");
+		exit(1);
+	}
+	if (s->size_spec && !s->output_file) {
+		fprintf(stderr, "stap: -S needs -o FILE: it names the files "
+			"the output is switched between\n");
+		exit(1);
 	}
 	if (s->guru && s->privilege && !strcmp(s->privilege, "stapusr")) {
 		fprintf(stderr, "stap: You can't specify -g and "

@@ -131,6 +131,14 @@ static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko,
 		pv_push(&s->arena, argv, "-c");
 		pv_push(&s->arena, argv, (void *)s->target_cmd);
 	}
+	/* -F: staprun -L loads, starts and detaches (in-memory flight
+	 * recorder); with -o it is staprun -D, in the background. */
+	if (s->flight_recorder && !in_vm)
+		pv_push(&s->arena, argv, s->output_file ? "-D" : "-L");
+	if (s->size_spec && !in_vm) {
+		pv_push(&s->arena, argv, "-S");
+		pv_push(&s->arena, argv, (void *)s->size_spec);
+	}
 	if (s->buffer_mb) {
 		pv_push(&s->arena, argv, "-b");
 		pv_push(&s->arena, argv, arena_printf(&s->arena, "%d", s->buffer_mb));
@@ -185,6 +193,14 @@ int run_vm(struct session *s, const char *ko)
 	const char *guest_ko = arena_printf(&s->arena, "/stap/%s", strrchr(ko, '/') + 1);
 	struct ptrvec inner = { 0 };
 
+	/* The VM powers off when staprun returns, and the output file is
+	 * written on this side. */
+	if (s->flight_recorder || s->size_spec) {
+		fprintf(stderr, "stap: %s cannot be used with --vm: the VM ends "
+			"with the script's staprun\n",
+			s->flight_recorder ? "-F" : "-S");
+		return 1;
+	}
 	pv_push(&s->arena, &argv, (void *)vmrun);
 	pv_push(&s->arena, &argv, "--release");
 	pv_push(&s->arena, &argv, (void *)s->kernel_release_resolved);

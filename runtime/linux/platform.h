@@ -197,10 +197,10 @@ struct stp_kring {
 	char *buf;
 	size_t size;
 	size_t head, tail;		/* free-running byte counts */
-	spinlock_t lock;
-	wait_queue_head_t wait;
 	bool overwrite;			/* nobody reads: drop the oldest lines */
 	u64 overwritten;		/* bytes dropped that way */
+	spinlock_t lock;
+	wait_queue_head_t wait;
 	struct irq_work wake_work;
 };
 
@@ -217,10 +217,10 @@ static inline int stp_kring_init(struct stp_kring *r, size_t size)
 	init_waitqueue_head(&r->wait);
 	init_irq_work(&r->wake_work, stp_kring_wake);
 	r->head = r->tail = 0;
-	r->size = size;
-	r->buf = kvzalloc(size, GFP_KERNEL);
 	r->overwrite = false;
 	r->overwritten = 0;
+	r->size = size;
+	r->buf = kvzalloc(size, GFP_KERNEL);
 	return r->buf ? 0 : -ENOMEM;
 }
 
@@ -232,10 +232,10 @@ static inline void stp_kring_free(struct stp_kring *r)
 	r->buf = NULL;
 }
 
-/* Any context, NMI included.  Returns false, storing nothing, when the
- * record does not fit (or, in NMI, when the lock is taken). */
 #include "flight.h"
 
+/* Any context, NMI included.  Returns false, storing nothing, when the
+ * record does not fit (or, in NMI, when the lock is taken). */
 static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 {
 	unsigned long flags;
@@ -250,10 +250,10 @@ static inline bool stp_kring_put(struct stp_kring *r, const char *s, size_t n)
 	} else {
 		spin_lock_irqsave(&r->lock, flags);
 	}
-	if (r->size - (r->head - r->tail) >= n) {
-		pos = r->head % r->size;
 	if (r->overwrite && n <= r->size)
 		stp_kring_make_room(r, n);
+	if (r->size - (r->head - r->tail) >= n) {
+		pos = r->head % r->size;
 		first = min_t(size_t, n, r->size - pos);
 		memcpy(r->buf + pos, s, first);
 		memcpy(r->buf, s + first, n - first);
