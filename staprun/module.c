@@ -125,7 +125,7 @@ int check_globals(const struct options *o)
 
 char *module_params(const struct options *o, long pid)
 {
-	size_t i, len = 64;
+	size_t i, len = 96;
 	char *s, *p;
 
 	for (i = 0; i < o->nglobals; i++)
@@ -136,6 +136,9 @@ char *module_params(const struct options *o, long pid)
 		p += sprintf(p, "stp_target=%ld", pid);
 	if (o->bufsize > 0)
 		p += sprintf(p, "%sstp_bufsize=%ld", p != s ? " " : "", o->bufsize);
+	/* myproc-unprivileged functions compare processes with this. */
+	if (getuid() != 0)
+		p += sprintf(p, "%sstp_uid=%ld", p != s ? " " : "", (long)getuid());
 	for (i = 0; i < o->nglobals; i++) {
 		const char *g = o->globals[i];
 		const char *eq = strchr(g, '=');
@@ -181,6 +184,35 @@ static void explain_noexec(const char *path)
 	free(vm);
 }
 
+/* The kernel enforces module signatures (module.sig_enforce, lockdown,
+ * Secure Boot): say whether PATH is signed at all and what to do. */
+static void explain_signature(int fd, const char *path)
+{
+	static const char marker[] = "~Module signature appended~\n";
+	char tail[sizeof(marker) - 1];
+	off_t end = lseek(fd, 0, SEEK_END);
+	int e = errno, is_signed;
+
+	is_signed = end >= (off_t)sizeof(tail) &&
+		pread(fd, tail, sizeof(tail), end - (off_t)sizeof(tail)) ==
+		(ssize_t)sizeof(tail) && !memcmp(tail, marker, sizeof(tail));
+	errno = e;
+	if (is_signed)
+		err("the kernel enforces module signatures and rejected %s: it "
+		    "is signed, but with a key the kernel does not trust.  "
+		    "Enroll the key's certificate (mokutil --import "
+		    "KEYDIR/signing_key.x509, then reboot to confirm; stap's "
+		    "KEYDIR is ~/.cache/stapc/signing-key by default) or sign "
+		    "with a key the kernel trusts", path);
+	else
+		err("the kernel enforces module signatures and rejected %s: it "
+		    "is not signed.  Build it with 'stap --sign-module' and "
+		    "enroll that key (mokutil --import "
+		    "~/.cache/stapc/signing-key/signing_key.x509, then reboot "
+		    "to confirm), or sign it with a key the kernel trusts",
+		    path);
+}
+
 int module_load(int fd, const char *path, const char *name,
 		const char *kname, const char *params)
 {
@@ -206,9 +238,7 @@ int module_load(int fd, const char *path, const char *name,
 	case EKEYREJECTED:
 	case EBADMSG:
 	case ENOKEY:
-		err("the kernel enforces module signatures and rejected %s "
-		    "(unsigned, or signed with a key it does not trust): %s",
-		    path, strerror(errno));
+		explain_signature(fd, path);
 		break;
 	case ENOEXEC:
 		explain_noexec(path);

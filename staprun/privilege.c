@@ -158,7 +158,7 @@ int privilege_may_unload(void)
 	if (p == PRIV_ROOT || (p == PRIV_STAPDEV && geteuid() == 0))
 		return 0;
 	err("only root and members of group stapdev (with staprun setuid "
-	    "root) may unload modules with -d");
+	    "root) may attach to or unload modules (-A, -d)");
 	return -1;
 }
 

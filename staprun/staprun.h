@@ -148,7 +148,7 @@ enum privilege privilege_level(void);
  * /lib/modules/RELEASE/systemtap/) and opens it.  The fd, or -1 after a
  * message (nothing loaded). */
 int privilege_open_module(const char *path);
-/* -d: root and stapdev only.  0, or -1 after a message. */
+/* -A and -d: root and stapdev only.  0, or -1 after a message. */
 int privilege_may_unload(void);
 /* ON: effective uid/gid become the invoking user's; OFF: back to the
  * setuid ids.  No-op when staprun is not setuid.  0, or -1 after a

@@ -51,7 +51,8 @@ static void usage(FILE *out)
 "  -e SCRIPT          run SCRIPT given on the command line\n"
 "  -I DIR             look for tapset library files in DIR too\n"
 "  -D NAME[=VALUE]    define a C macro for the module (MAXSTRINGLEN=N, ...)\n"
-"  -g                 guru mode: allow embedded C (%%{ %%})\n"
+"  -g                 guru mode: allow embedded C (%%{ %%}) and writing\n"
+"                     $target variables\n"
 "  -u                 keep unused functions, globals and locals\n"
 "  -w                 suppress warnings\n"
 "  -W                 turn warnings into errors\n"
@@ -76,7 +77,12 @@ static void usage(FILE *out)
 "  -G VAR=VALUE       set a global variable when the module starts\n"
 "  -B OPT             pass OPT to make (kbuild)\n"
 "  --runtime=MODE     kernel (default) or user\n"
-"  --privilege=LEVEL  stapdev (default), stapsys or stapusr\n"
+"  --privilege=LEVEL  stapdev (default), stapsys or stapusr (stapusr: only\n"
+"                     probes and functions safe for unprivileged users)\n"
+"  --unprivileged     the same as --privilege=stapusr\n"
+"  --sign-module[=KEYDIR]  sign the module with the kernel's sign-file and\n"
+"                     KEYDIR/signing_key.pem (default ~/.cache/stapc/\n"
+"                     signing-key/, made with openssl when missing)\n"
 "  --compatible=VER   behave as language level VER\n"
 "  --vm[=RELEASE]     run in a throwaway qemu VM booting RELEASE\n"
 "\n"
@@ -95,7 +101,7 @@ static void version(void)
 /* Long options without a one-letter form. */
 enum {
 	OPT_RUNTIME = 256, OPT_PRIVILEGE, OPT_COMPATIBLE, OPT_VM,
-	OPT_UNPRIVILEGED,
+	OPT_UNPRIVILEGED, OPT_SIGN_MODULE,
 };
 
 static const struct option long_opts[] = {
@@ -106,6 +112,7 @@ static const struct option long_opts[] = {
 	{ "unprivileged", no_argument, NULL, OPT_UNPRIVILEGED },
 	{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
 	{ "vm", optional_argument, NULL, OPT_VM },
+	{ "sign-module", optional_argument, NULL, OPT_SIGN_MODULE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -253,6 +260,10 @@ static void parse_args(struct session *s, int argc, char **argv)
 			break;
 		case OPT_COMPATIBLE:
 			s->compatible = optarg;
+			break;
+		case OPT_SIGN_MODULE:
+			s->sign_module = true;
+			s->sign_keydir = optarg;
 			break;
 		case OPT_VM:
 			s->vm = true;
@@ -412,6 +423,8 @@ static int kernel_passes(struct session *s, const struct program *prog,
 		report_pass(PASS_TRANSLATE, "translated to C", t0);
 	rc = build_kernel(s, text, &ko);
 	free(text);
+	if (!rc && s->sign_module)
+		rc = sign_module(s, ko, &ko);
 	if (rc) {
 		fprintf(stderr, "Pass 4: compilation failed.  [man error::pass4]\n");
 		return 1;

@@ -23,6 +23,11 @@ int build_user(struct session *s, const char *dir, const char *csrc,
  * the built (or cached) module. */
 int build_kernel(struct session *s, const char *csrc_text, const char **ko);
 
+/* sign.c: --sign-module: KO signed with the build tree's sign-file and
+ * the key in s->sign_keydir (made when missing) into *signed_ko.  0, or
+ * -1 after a message. */
+int sign_module(struct session *s, const char *ko, const char **signed_ko);
+
 /* listing.c: stap -l / -L over an elaborated 'probe PATTERN ? {}' */
 struct program;
 void list_probes(struct session *s, const struct program *p, bool vars,

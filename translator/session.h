@@ -35,6 +35,8 @@ struct session {
 	int buffer_mb;			/* -s */
 	const char *runtime;		/* --runtime: "kernel" or "user" */
 	const char *privilege;		/* --privilege */
+	bool sign_module;		/* --sign-module[=KEYDIR] */
+	const char *sign_keydir;	/* KEYDIR, or NULL: the cache's */
 	const char *compatible;		/* --compatible: language level */
 	const char *arch;		/* -a */
 	const char *vm_release;		/* --vm[=RELEASE] */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "debuginfo.h"
+#include "guru.h"
 #include "parse.h"
 #include "sema.h"
 #include "tracepoints.h"
@@ -1353,6 +1354,15 @@ static void gen_function(struct gen *G, const struct func *f, struct strbuf *fra
 			emit(G, "#define STAP_RETVALUE (l->ret)\n"
 			     "#define STAP_RETURN(v) do { l->ret = (v); goto out; } "
 			     "while (0)\n");
+		/* --privilege=stapusr: a myproc-unprivileged function
+		 * checks that it runs in the user's own process. */
+		if (guru_stapusr(G->s) && strcmp(G->s->runtime, "user") &&
+		    (guru_pragmas(f->decl->code) & GP_MYPROC))
+			emit(G, "\tif (!stp_is_myproc()) {\n\t\tstp_error(c, "
+			     "\"myproc-unprivileged tapset function called "
+			     "without is_myproc checking for pid %%d (euid %%d)\", "
+			     "(int)current->tgid, (int)from_kuid(&init_user_ns, "
+			     "current_euid()));\n\t\tgoto out;\n\t}\n");
 		/* The code starts on the line of its '%{'. */
 		emit(G, "\t{\n");
 		line_directive(G, f->decl->code_loc);

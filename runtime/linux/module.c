@@ -55,6 +55,8 @@ module_param(stp_target, long, 0444);
 MODULE_PARM_DESC(stp_bufsize, "output buffer in MB (staprun -b), 0: the default");
 module_param(stp_bufsize, uint, 0444);
 MODULE_PARM_DESC(stp_target, "target(): the process given with -x or -c");
+module_param(stp_uid, long, 0444);
+MODULE_PARM_DESC(stp_uid, "the uid of the user who ran staprun");
 
 struct stp_kparam {
 	int64_t *lval;			/* g_NAME of a long global, or */

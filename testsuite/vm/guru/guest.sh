@@ -74,6 +74,8 @@ chmod 664 $SYS/gp_gw.ko
 cp $K/gp_priv.ko $SYS/gp_own.ko
 chown alice $SYS/gp_own.ko
 chmod 644 $SYS/gp_own.ko
+cp $K/gp_myproc.ko $SYS/gp_myproc.ko
+chmod 644 $SYS/gp_myproc.ko
 cp $K/gp_priv.ko /tmp/gp_priv.ko
 chmod 644 /tmp/gp_priv.ko
 
@@ -98,9 +100,28 @@ ls /root > $R/priv/dev-rootdir.ls
 as dev-nosuid bob "/tmp/staprun-nosuid /tmp/gp_priv.ko"
 as other carol "$SSR $SYS/gp_priv.ko"
 as other-tmp carol "$SSR /tmp/gp_priv.ko"
+as myproc-usr alice "$SSR $SYS/gp_myproc.ko"
+timeout -s INT 60 $SR $K/gp_myproc.ko > $R/priv/myproc-root.out 2> $R/priv/myproc-root.err
+rc_to $R/priv/myproc-root.rc
 mkdir -p $R/priv
 timeout -s INT 60 $SR -c true /tmp/gp_priv.ko > $R/priv/root.out 2> $R/priv/root.err
 rc_to $R/priv/root.rc
+
+# ---- 5. module signatures: loads while not enforced; then enforced
+# (module.sig_enforce can only be switched on), refused with advice ----
+d=$R/sig
+mkdir -p $d
+if [ -f $K/gp_signed.ko ]; then
+	timeout -s INT 60 $SR -c true $K/gp_signed.ko > $d/loose.out 2> $d/loose.err
+	rc_to $d/loose.rc
+	echo 1 > /sys/module/module/parameters/sig_enforce
+	cat /sys/module/module/parameters/sig_enforce > $d/enforce
+	timeout -s INT 60 $SR -c true /tmp/gp_priv.ko > $d/unsigned.out 2> $d/unsigned.err
+	rc_to $d/unsigned.rc
+	timeout -s INT 60 $SR -c true $K/gp_signed.ko > $d/signed.out 2> $d/signed.err
+	rc_to $d/signed.rc
+	grep -c '^gp_' /proc/modules > $d/left
+fi
 
 dmesg > $R/dmesg.txt
 grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' $R/dmesg.txt > $R/dmesg.bad
