@@ -11,7 +11,8 @@
 # i (int), u (unsigned int), l (long, pointer) or s (a path: VAR quoted,
 # VAR_unquoted); ARGSTR-FORMAT None means the extra statements set argstr;
 # ret 1 decimal, 2 hex, 3 octal (return_str()).
-import re, sys, os
+import os
+import sys
 REGS = ["di", "si", "dx", "r10", "r8", "r9"]
 O_CREAT_TMP = "(flags & 64) || (flags & 0x400000) == 0x400000"
 # area, name, args "var:kind ...", argstr (printf-format ; args) or None, extra stmts, retfmt, opts
@@ -22,10 +23,10 @@ def S(area, name, args, fmt="", fargs="", extra="", ret=1, kfunc=None, noret=Fal
 # ---- fs ----
 S("fs","read","fd:i buf_uaddr:l count:l",'%d, %p, %u',"fd, buf_uaddr, count")
 S("fs","write","fd:i buf_uaddr:l count:l",'%d, %s, %u',"fd, buf_str, count",
-  extra="buf_str = user_string_n_quoted(buf_uaddr, count < 32 ? count : 32)")
+  extra="buf_str = __sc_buf_str(buf_uaddr, count)")
 S("fs","pread64","fd:i buf_uaddr:l count:l offset:l",'%d, %p, %u, %d',"fd, buf_uaddr, count, offset")
 S("fs","pwrite64","fd:i buf_uaddr:l count:l offset:l",'%d, %s, %u, %d',"fd, buf_str, count, offset",
-  extra="buf_str = user_string_n_quoted(buf_uaddr, count < 32 ? count : 32)")
+  extra="buf_str = __sc_buf_str(buf_uaddr, count)")
 S("fs","readv","fd:i vector_uaddr:l count:i",'%d, %p, %d',"fd, vector_uaddr, count")
 S("fs","writev","fd:i vector_uaddr:l count:i",'%d, %p, %d',"fd, vector_uaddr, count")
 S("fs","preadv","fd:i vector_uaddr:l count:i offset:l",'%d, %p, %d, %d',"fd, vector_uaddr, count, offset")
@@ -138,11 +139,10 @@ S("fs","mount","source:s target:s filesystemtype:s mountflags:l data:l",'%s, %s,
   "source, target, filesystemtype, mountflags, data")
 S("fs","umount","target:s flags:i",'%s, %#x',"target, flags")
 # ---- proc ----
-for n in ["getpid","getppid","gettid","getuid","geteuid","getgid","getegid","getpgrp","setsid","fork","vfork","munlockall_","sched_yield","pause"]:
-    if n.endswith("_"): continue
-    area = "time" if n == "pause" else "proc"
-    if n == "pause": area = "signal"
-    S(area, n, "", "", "")
+for n in ["getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid",
+          "getpgrp", "setsid", "fork", "vfork", "sched_yield"]:
+    S("proc", n, "", "", "")
+S("signal", "pause", "", "", "")
 S("proc","getpgid","pid:i",'%d',"pid")
 S("proc","getsid","pid:i",'%d',"pid")
 S("proc","setpgid","pid:i pgid:i",'%d, %d',"pid, pgid")
@@ -272,7 +272,7 @@ S("net","accept4","sockfd:i addr_uaddr:l addrlen_uaddr:l flags:i",'%d, %p, %p, %
 S("net","getsockname","s:i name_uaddr:l namelen_uaddr:l",'%d, %p, %p',"s, name_uaddr, namelen_uaddr")
 S("net","getpeername","s:i name_uaddr:l namelen_uaddr:l",'%d, %p, %p',"s, name_uaddr, namelen_uaddr")
 S("net","sendto","s:i buf_uaddr:l len:l flags:u to_uaddr:l tolen:i",'%d, %s, %u, %s, %s, %d',"s, buf_str, len, flags_str, to_str, tolen",
-  extra="buf_str = user_string_n_quoted(buf_uaddr, len < 32 ? len : 32)\n\tflags_str = _msg_flags_str(flags)\n\tto_str = _struct_sockaddr_u(to_uaddr, tolen)")
+  extra="buf_str = __sc_buf_str(buf_uaddr, len)\n\tflags_str = _msg_flags_str(flags)\n\tto_str = _struct_sockaddr_u(to_uaddr, tolen)")
 S("net","recvfrom","s:i buf_uaddr:l len:l flags:u addr_uaddr:l addrlen_uaddr:l",'%d, %p, %u, %s, %p, %p',
   "s, buf_uaddr, len, flags_str, addr_uaddr, addrlen_uaddr", extra="flags_str = _msg_flags_str(flags)")
 S("net","sendmsg","s:i msg_uaddr:l flags:u",'%d, %p, %s',"s, msg_uaddr, flags_str", extra="flags_str = _msg_flags_str(flags)")

@@ -139,6 +139,8 @@ static void files(void)
 	SC(SYS_write, fd, "hello, world\n", 13);
 	EXP("write", rs(R, E), "%d, \"hello, world\\n\", 13", fd);
 	fprintf(ex, "V write fd %d\nV write count 13\n", fd);
+	SC(SYS_write, fd, "0123456789abcdefghijklmnopqrstuvwxyzABCD", 40);
+	EXP("write", rs(R, E), "%d, \"0123456789abcdefghijklmnopqrstuv\"..., 40", fd);
 	SC(SYS_pwrite64, fd, "HELLO", 5, 0);
 	EXP("pwrite64", rs(R, E), "%d, \"HELLO\", 5, 0", fd);
 	iov[0].iov_base = "ab";
