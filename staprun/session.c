@@ -666,8 +666,19 @@ int session_run(const struct options *o, const char *name, int *detached)
 	if (o->attach) {
 		/* Already started: what it printed meanwhile is in trace. */
 		s.started = 1;
-		if (read_status(name, &st) == 0)
+		if (read_status(name, &st) == 0) {
 			report_overwritten(&s, st.overwritten);
+			/* Left loaded by a staprun killed before it started
+			 * it: start it now. */
+			if (!strcmp(st.state, "loaded") &&
+			    control_write(&s, "start\n") != 0) {
+				err("could not start %s: %s", name,
+				    strerror(errno));
+				s.failed = 1;
+				s.deadline_ms = now_ms() + START_FAILED_WAIT_MS;
+				request_exit(&s);
+			}
+		}
 		info(1, "attached to %s", name);
 	} else if (control_write(&s, "start\n") != 0) {
 		err("could not start %s: %s", name, strerror(errno));
