@@ -412,6 +412,12 @@ static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
 {
 	const char *err;
 
+	/* stapusr may not read the kernel's memory. */
+	if (guru_stapusr(E->s)) {
+		expr_error(E, e, "%s is not allowed for --privilege=stapusr",
+			   e->kind == E_CAST ? "@cast" : "target variable access");
+		return;
+	}
 	for (int i = 0; i < e->comps.n; i++) {
 		struct target_comp *c = e->comps.v[i];
 
