@@ -1729,6 +1729,10 @@ static int expand_aliases(struct elab *E, const struct probe_point *pp,
 					ex->alias = probe_point_text(E->a, as);
 					pv_push(E->a, out, ex);
 				}
+				/* A sufficient target that resolved ends the
+				 * alias's list, as in a probe. */
+				if (tp->sufficient && sub.n)
+					break;
 			}
 		}
 	}
