@@ -41,6 +41,14 @@ timeout -s INT 60 $SR -c 'echo 1 > /sys/module/stapc_dw/parameters/trigger' \
 rc_to $d/rc
 dmesg | grep -o 'stapc_dw: trigger.*' > $d/trigger
 
+# ---- 3b. writing a parameter of the kernel proper (BTF) ----
+d=$R/btfw
+mkdir -p $d
+timeout -s INT 60 $SR -c 'exec dd if=/dev/zero of=/tmp/btfw.out bs=10 count=1 2>/dev/null' \
+	$K/gp_btfw.ko > $d/out 2> $d/err
+rc_to $d/rc
+wc -c < /tmp/btfw.out > $d/size
+
 # ---- 4. who may load what: users made here, staprun setuid root ----
 cat > /etc/passwd <<EOF
 root:x:0:0:root:/root:/bin/sh
