@@ -100,7 +100,8 @@ static int open_next(void)
 		char **slot = &out.names[out.index % out.keep];
 
 		/* The file KEEP switches ago goes. */
-		if (*slot && strcmp(*slot, name) != 0 && unlink(*slot) != 0 &&
+		if (*slot && strcmp(*slot, name) != 0 &&
+		    privilege_unlink(*slot) != 0 &&
 		    errno != ENOENT)
 			err("cannot remove %s: %s", *slot, strerror(errno));
 		free(*slot);

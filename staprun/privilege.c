@@ -31,18 +31,22 @@
 static int in_group(const char *name)
 {
 	struct group *g = getgrnam(name);
-	gid_t groups[NGROUPS_MAX];
-	int n;
+	gid_t *groups;
+	int n, found = 0;
 
 	if (!g)
 		return 0;
 	if (getgid() == g->gr_gid)
 		return 1;
-	n = getgroups(NGROUPS_MAX, groups);
-	for (int i = 0; i < n; i++)
-		if (groups[i] == g->gr_gid)
-			return 1;
-	return 0;
+	n = getgroups(0, NULL);
+	if (n <= 0)
+		return 0;
+	groups = xmalloc(sizeof(*groups) * (size_t)n);
+	n = getgroups(n, groups);
+	for (int i = 0; i < n && !found; i++)
+		found = groups[i] == g->gr_gid;
+	free(groups);
+	return found;
 }
 
 enum privilege privilege_level(void)
@@ -205,6 +209,20 @@ int privilege_open_output(const char *path)
 	}
 	errno = e;
 	return fd;
+}
+
+int privilege_unlink(const char *path)
+{
+	int rc, e;
+
+	if (privilege_as_user(1) != 0)
+		return -1;
+	rc = unlink(path);
+	e = errno;
+	if (privilege_as_user(0) != 0)
+		return -1;
+	errno = e;
+	return rc;
 }
 
 void privilege_drop(void)

@@ -156,6 +156,8 @@ int privilege_may_unload(void);
 int privilege_as_user(int on);
 /* open(PATH, O_WRONLY|O_CREAT|O_TRUNC) as the invoking user. */
 int privilege_open_output(const char *path);
+/* unlink(PATH) as the invoking user (-S removing old files). */
+int privilege_unlink(const char *path);
 /* In a child about to exec the -c command: the invoking user's ids for
  * good. */
 void privilege_drop(void);
