@@ -24,8 +24,8 @@ def S(area, name, args, fmt="", fargs="", extra="", ret=1, kfunc=None, noret=Fal
 S("fs","read","fd:i buf_uaddr:l count:l",'%d, %p, %u',"fd, buf_uaddr, count")
 S("fs","write","fd:i buf_uaddr:l count:l",'%d, %s, %u',"fd, buf_str, count",
   extra="buf_str = __sc_buf_str(buf_uaddr, count)")
-S("fs","pread64","fd:i buf_uaddr:l count:l offset:l",'%d, %p, %u, %d',"fd, buf_uaddr, count, offset")
-S("fs","pwrite64","fd:i buf_uaddr:l count:l offset:l",'%d, %s, %u, %d',"fd, buf_str, count, offset",
+S("fs","pread","fd:i buf_uaddr:l count:l offset:l",'%d, %p, %u, %d',"fd, buf_uaddr, count, offset", kfunc="__x64_sys_pread64")
+S("fs","pwrite","fd:i buf_uaddr:l count:l offset:l",'%d, %s, %u, %d',"fd, buf_str, count, offset", kfunc="__x64_sys_pwrite64",
   extra="buf_str = __sc_buf_str(buf_uaddr, count)")
 S("fs","readv","fd:i vector_uaddr:l count:i",'%d, %p, %d',"fd, vector_uaddr, count")
 S("fs","writev","fd:i vector_uaddr:l count:i",'%d, %p, %d',"fd, vector_uaddr, count")
@@ -45,8 +45,8 @@ S("fs","close_range","first:u last:u flags:u",'%u, %u, %u',"first, last, flags")
 S("fs","stat","filename:s buf_uaddr:l",'%s, %p',"filename, buf_uaddr", kfunc="__x64_sys_newstat")
 S("fs","lstat","path:s buf_uaddr:l",'%s, %p',"path, buf_uaddr", kfunc="__x64_sys_newlstat")
 S("fs","fstat","filedes:i buf_uaddr:l",'%d, %p',"filedes, buf_uaddr", kfunc="__x64_sys_newfstat")
-S("fs","newfstatat","dirfd:i path:s buf_uaddr:l flags:i",'%s, %s, %p, %s',"dirfd_str, path, buf_uaddr, flags_str",
-  extra="dirfd_str = _dfd_str(dirfd)\n\tflags_str = _at_flag_str(flags)")
+S("fs","fstatat","dirfd:i path:s buf_uaddr:l flags:i",'%s, %s, %p, %s',"dirfd_str, path, buf_uaddr, flags_str",
+  extra="dirfd_str = _dfd_str(dirfd)\n\tflags_str = _at_flag_str(flags)", kfunc="__x64_sys_newfstatat")
 S("fs","statx","dfd:i filename:s flags:i mask:u buf_uaddr:l",'%s, %s, %s, %#x, %p',"dfd_str, filename, flags_str, mask, buf_uaddr",
   extra="dfd_str = _dfd_str(dfd)\n\tflags_str = _at_flag_str(flags)")
 S("fs","statfs","path:s buf_uaddr:l",'%s, %p',"path, buf_uaddr")

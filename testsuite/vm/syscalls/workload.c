@@ -142,7 +142,7 @@ static void files(void)
 	SC(SYS_write, fd, "0123456789abcdefghijklmnopqrstuvwxyzABCD", 40);
 	EXP("write", rs(R, E), "%d, \"0123456789abcdefghijklmnopqrstuv\"..., 40", fd);
 	SC(SYS_pwrite64, fd, "HELLO", 5, 0);
-	EXP("pwrite64", rs(R, E), "%d, \"HELLO\", 5, 0", fd);
+	EXP("pwrite", rs(R, E), "%d, \"HELLO\", 5, 0", fd);
 	iov[0].iov_base = "ab";
 	iov[0].iov_len = 2;
 	iov[1].iov_base = "cd\n";
@@ -186,7 +186,7 @@ static void files(void)
 	EXP("read", rs(R, E), "%d, 0x%lx, 4", fd, U(buf));
 	fprintf(ex, "V read fd %d\nV read count 4\nV read buf_uaddr %lu\n", fd, U(buf));
 	SC(SYS_pread64, fd, buf, 3, 7);
-	EXP("pread64", rs(R, E), "%d, 0x%lx, 3, 7", fd, U(buf));
+	EXP("pread", rs(R, E), "%d, 0x%lx, 3, 7", fd, U(buf));
 	SC(SYS_readv, fd, iov, 1);
 	iov[0].iov_base = buf;
 	iov[0].iov_len = 8;
@@ -281,7 +281,7 @@ static void files(void)
 	SC(SYS_lstat, D "/l1", &st);
 	EXP("lstat", rs(R, E), "\"" D "/l1\", 0x%lx", U(&st));
 	SC(SYS_newfstatat, AT_FDCWD, D "/l1", &st, AT_SYMLINK_NOFOLLOW);
-	EXP("newfstatat", rs(R, E), "AT_FDCWD, \"" D "/l1\", 0x%lx, AT_SYMLINK_NOFOLLOW", U(&st));
+	EXP("fstatat", rs(R, E), "AT_FDCWD, \"" D "/l1\", 0x%lx, AT_SYMLINK_NOFOLLOW", U(&st));
 	SC(SYS_statx, AT_FDCWD, D "/f1", 0, 0x7ff, &stx);
 	EXP("statx", rs(R, E), "AT_FDCWD, \"" D "/f1\", 0, 0x7ff, 0x%lx", U(&stx));
 	SC(SYS_statfs, D, buf);
