@@ -433,12 +433,17 @@ enum match_result match_trace(struct session *s, const struct probe_point *pp,
 	bool wild;
 	int before = out->n;
 
-	if (pp->comps.n != 2)
+	if (pp->comps.n < 2)
 		return MATCH_NONE;
 	c0 = pp->comps.v[0];
 	c1 = pp->comps.v[1];
 	if (strcmp(c0->name, "kernel") || c0->arg || strcmp(c1->name, "trace"))
 		return MATCH_NONE;
+	if (pp->comps.n > 2) {
+		*msg = "nothing may follow kernel.trace(...): a tracepoint has "
+		       "no .return";
+		return MATCH_ERROR;
+	}
 	if (!c1->arg || c1->arg->kind != E_STR || !c1->arg->str[0]) {
 		*msg = "kernel.trace takes a tracepoint name: "
 		       "kernel.trace(\"NAME\") or kernel.trace(\"SYSTEM:NAME\")";
