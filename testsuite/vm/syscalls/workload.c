@@ -182,6 +182,8 @@ static void files(void)
 
 	fd = SC(SYS_openat, AT_FDCWD, D "/f1", O_RDWR | O_APPEND | O_CLOEXEC);
 	EXP("openat", rs(R, E), "AT_FDCWD, \"" D "/f1\", O_RDWR|O_APPEND|O_CLOEXEC");
+	fprintf(ex, "V openat dfd -100\nV openat dfd_str AT_FDCWD\nV openat filename_unquoted " D "/f1\n"
+		"V openat flags_str O_RDWR|O_APPEND|O_CLOEXEC\n");
 	SC(SYS_read, fd, buf, 4);
 	EXP("read", rs(R, E), "%d, 0x%lx, 4", fd, U(buf));
 	fprintf(ex, "V read fd %d\nV read count 4\nV read buf_uaddr %lu\n", fd, U(buf));
@@ -198,6 +200,7 @@ static void files(void)
 	EXP("lseek", rs(R, E), "%d, 5, SEEK_SET", fd);
 	SC(SYS_lseek, fd, -2L, SEEK_END);
 	EXP("lseek", rs(R, E), "%d, -2, SEEK_END", fd);
+	fprintf(ex, "V lseek fildes %d\nV lseek offset -2\nV lseek whence 2\nV lseek whence_str SEEK_END\n", fd);
 	SC(SYS_ioctl, fd, FIONREAD, buf);
 	EXP("ioctl", rs(R, E), "%d, %d, 0x%lx", fd, FIONREAD, U(buf));
 	SC(SYS_fstat, fd, &st);
@@ -292,6 +295,7 @@ static void files(void)
 	EXP("readlinkat", rs(R, E), "AT_FDCWD, \"" D "/l1\", 0x%lx, 10", U(rl));
 	SC(SYS_access, D "/f1", R_OK | W_OK);
 	EXP("access", rs(R, E), "\"" D "/f1\", R_OK|W_OK");
+	fprintf(ex, "V access pathname_unquoted " D "/f1\nV access mode 6\nV access mode_str R_OK|W_OK\n");
 	SC(SYS_access, D "/nosuch", F_OK);
 	EXP("access", rs(R, E), "\"" D "/nosuch\", F_OK");
 	SC(SYS_faccessat, AT_FDCWD, D "/f1", X_OK);
@@ -330,6 +334,7 @@ static void files(void)
 	EXP("symlinkat", rs(R, E), "\"" D "/f1\", AT_FDCWD, \"" D "/l2\"");
 	SC(SYS_mkdir, D "/d1", 0700);
 	EXP("mkdir", rs(R, E), "\"" D "/d1\", 0700");
+	fprintf(ex, "V mkdir pathname \"" D "/d1\"\nV mkdir mode 448\n");
 	SC(SYS_mkdirat, AT_FDCWD, D "/d2", 0755);
 	EXP("mkdirat", rs(R, E), "AT_FDCWD, \"" D "/d2\", 0755");
 	SC(SYS_rmdir, D "/d1");
@@ -393,6 +398,8 @@ static void memory(void)
 	EXP("brk", rsx(R, E), "0x0");
 	a = (char *)SC(SYS_mmap, NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	EXP("mmap", rsx(R, E), "0x0, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0");
+	fprintf(ex, "V mmap start 0\nV mmap length 8192\nV mmap prot 3\nV mmap flags 34\nV mmap fd -1\n"
+		"V mmap offset 0\nV mmap.return retstr 0x%lx\n", U(a));
 	a[0] = 1;
 	SC(SYS_mprotect, a, 4096, PROT_READ);
 	EXP("mprotect", rs(R, E), "0x%lx, 4096, PROT_READ", U(a));
@@ -436,6 +443,7 @@ static void sigs(void)
 	sigaction(SIGALRM, &sa, NULL);
 	SC(SYS_kill, getpid(), SIGUSR1);
 	EXP("kill", rs(R, E), "%d, SIGUSR1", getpid());
+	fprintf(ex, "V kill pid %d\nV kill sig 10\nV kill sig_name SIGUSR1\n", getpid());
 	EXP("rt_sigreturn", "*", "");
 	SC(SYS_kill, getpid(), 0);
 	EXP("kill", rs(R, E), "%d, 0", getpid());
@@ -705,6 +713,7 @@ static void net(void)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	s = SC(SYS_socket, AF_INET, SOCK_STREAM, 0);
 	EXP("socket", rs(R, E), "AF_INET, SOCK_STREAM, IPPROTO_IP");
+	fprintf(ex, "V socket family 2\nV socket type 1\nV socket protocol 0\nV socket.return retstr %d\n", s);
 	SC(SYS_setsockopt, s, SOL_SOCKET, SO_REUSEADDR, &one, 4);
 	EXP("setsockopt", rs(R, E), "%d, SOL_SOCKET, SO_REUSEADDR, 0x%lx, 4", s, U(&one));
 	SC(SYS_bind, s, &sin, sizeof(sin));
@@ -715,6 +724,7 @@ static void net(void)
 	EXP("socket", rs(R, E), "AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP");
 	SC(SYS_connect, c, &sin, sizeof(sin));
 	EXP("connect", rs(R, E), "%d, {AF_INET, 127.0.0.1, 47111}, 16", c);
+	fprintf(ex, "V connect sockfd %d\nV connect addrlen 16\n", c);
 	len = sizeof(peer);
 	a = SC(SYS_accept, s, &peer, &len);
 	EXP("accept", rs(R, E), "%d, 0x%lx, 0x%lx", s, U(&peer), U(&len));
