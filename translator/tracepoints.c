@@ -9,7 +9,10 @@
  * named); which class a DEFINE_EVENT tracepoint belongs to, and which
  * subsystem ("sched" in "sched:sched_switch") it is part of, the kernel's
  * trace headers say (include/trace/events/ *.h in the headers package:
- * TRACE_SYSTEM, TRACE_EVENT(name, ...), DEFINE_EVENT(class, name, ...)).
+ * TRACE_SYSTEM, TRACE_EVENT(name, ...), DEFINE_EVENT(class, name, ...),
+ * also through a header's own macros, DEFINE_EVENT(class, name##_entry)
+ * in #define DEFINE_X(name); a driver's private trace header is not in
+ * the package, so its tracepoints have no SYSTEM: part).
  * When no header names a tracepoint's class, a class function with the
  * same parameter types gives the names; failing that they are arg1...
  *
@@ -85,27 +88,99 @@ static const char *read_ident(const char *p, char *buf, size_t size)
 	return p;
 }
 
-/* The first two arguments of a macro call whose '(' is at p, each only
- * when it is a plain identifier. */
-static void macro_args(const char *p, char *a1, char *a2, size_t size)
+/* The text of the macro argument at p without blanks (and line
+ * continuations), up to the ',' or ')' that ends it; returns that end. */
+static const char *raw_arg(const char *p, char *out, size_t size)
 {
-	char *out[2] = { a1, a2 };
+	size_t n = 0;
+	int depth = 0;
 
-	a1[0] = a2[0] = '\0';
-	p++;
-	for (int i = 0; i < 2; i++) {
-		const char *e;
+	for (; *p; p++) {
+		if (depth == 0 && (*p == ',' || *p == ')'))
+			break;
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\\')
+			continue;
+		if (n + 1 < size)
+			out[n++] = *p;
+	}
+	out[n] = '\0';
+	return p;
+}
 
-		p = skip_space(p);
-		e = read_ident(p, out[i], size);
-		e = skip_space(e);
-		if (*e != ',' && *e != ')') {
-			out[i][0] = '\0';
-			return;
+/* Up to max arguments of a macro call whose '(' is at p, into args (each
+ * 128 bytes); returns how many. */
+static int macro_args(const char *p, char (*args)[128], int max)
+{
+	int n = 0;
+
+	for (p++; n < max; n++) {
+		p = raw_arg(p, args[n], sizeof(args[n]));
+		if (*p != ',') {
+			n += args[n][0] != '\0';
+			break;
 		}
-		if (*e == ')')
-			return;
-		p = e + 1;
+		p++;
+	}
+	return n;
+}
+
+static bool is_ident(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!ident_char(*s))
+			return false;
+	return true;
+}
+
+/* A macro of a trace header that declares tracepoints from its
+ * parameters, such as
+ *	#define DEFINE_IRQ_VECTOR_EVENT(name) \
+ *	DEFINE_EVENT_FN(x86_irq_vector, name##_entry, ...); ...
+ * with its declarations' class and name as written (templates). */
+#define MAX_HPARAMS 4
+#define MAX_HDECLS 8
+struct hmacro {
+	char name[128];
+	char params[MAX_HPARAMS][128];
+	int nparams;
+	char cls[MAX_HDECLS][128], ev[MAX_HDECLS][128];
+	int nd;
+};
+
+/* A template with the macro's parameters replaced by a call's arguments
+ * (pieces joined by ##). */
+static void expand(const char *tmpl, const struct hmacro *m,
+		   char (*args)[128], int nargs, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	while (*tmpl) {
+		const char *e = strstr(tmpl, "##");
+		size_t len = e ? (size_t)(e - tmpl) : strlen(tmpl);
+		const char *piece = NULL;
+
+		for (int i = 0; i < m->nparams && i < nargs; i++)
+			if (strlen(m->params[i]) == len &&
+			    !strncmp(m->params[i], tmpl, len))
+				piece = args[i];
+		if (piece)
+			len = strlen(piece);
+		else
+			piece = tmpl;
+		if (n + len + 1 < size) {
+			memcpy(out + n, piece, len);
+			n += len;
+			out[n] = '\0';
+		}
+		tmpl = e ? e + 2 : tmpl + strlen(tmpl);
 	}
 }
 
@@ -126,8 +201,9 @@ static void add_event(const char *event, const char *class,
 	e->system = system[0] ? arena_strdup(tpl.a, system) : NULL;
 }
 
-/* One trace header: its TRACE_SYSTEM and the tracepoints it declares.
- * Macro calls inside #define bodies (templates) are not declarations. */
+/* One trace header: its TRACE_SYSTEM and the tracepoints it declares,
+ * directly or through a macro of its own.  Other macro calls inside
+ * #define bodies are not declarations. */
 static void scan_header(const char *path)
 {
 	static const struct { const char *macro; bool has_class; } decls[] = {
@@ -138,9 +214,12 @@ static void scan_header(const char *path)
 		{ "DEFINE_EVENT", true }, { "DEFINE_EVENT_FN", true },
 		{ "DEFINE_EVENT_PRINT", true }, { "DEFINE_EVENT_CONDITION", true },
 	};
+	static struct hmacro macros[64];
+	int nmacros = 0;
+	struct hmacro *cur = NULL;	/* the #define being read */
 	size_t len;
 	char *text = read_file(path, &len), system[128] = "";
-	char id[128], a1[128], a2[128];
+	char id[128], args[MAX_HPARAMS][128], cls[128], ev[128];
 	bool in_define = false, line_start = true;
 
 	if (!text)
@@ -158,6 +237,8 @@ static void scan_header(const char *path)
 		}
 		if (*p == '\n') {
 			in_define = in_define && p > text && p[-1] == '\\';
+			if (!in_define)
+				cur = NULL;
 			line_start = true;
 			p++;
 			continue;
@@ -167,10 +248,17 @@ static void scan_header(const char *path)
 			if (strcmp(id, "define"))
 				continue;
 			p = read_ident(skip_space(p), id, sizeof(id));
-			if (!strcmp(id, "TRACE_SYSTEM"))
+			if (!strcmp(id, "TRACE_SYSTEM")) {
 				p = read_ident(skip_space(p), system, sizeof(system));
-			else
-				in_define = true;
+				continue;
+			}
+			in_define = true;
+			if (*p == '(' && nmacros < 64) {
+				cur = &macros[nmacros++];
+				memset(cur, 0, sizeof(*cur));
+				strcpy(cur->name, id);
+				cur->nparams = macro_args(p, cur->params, MAX_HPARAMS);
+			}
 			continue;
 		}
 		if (*p != ' ' && *p != '\t')
@@ -180,16 +268,38 @@ static void scan_header(const char *path)
 			continue;
 		}
 		p = read_ident(p, id, sizeof(id));
-		if (in_define || *skip_space(p) != '(')
+		if (*skip_space(p) != '(')
 			continue;
 		for (size_t i = 0; i < sizeof(decls) / sizeof(decls[0]); i++) {
+			const char *c, *e;
+
 			if (strcmp(id, decls[i].macro))
 				continue;
-			macro_args(skip_space(p), a1, a2, sizeof(a1));
-			if (decls[i].has_class)
-				add_event(a2, a1, system);
-			else
-				add_event(a1, a1, system);
+			if (macro_args(skip_space(p), args, 2) < 1)
+				break;
+			c = args[0];
+			e = decls[i].has_class ? args[1] : args[0];
+			if (in_define && cur && cur->nd < MAX_HDECLS) {
+				strcpy(cur->cls[cur->nd], c);
+				strcpy(cur->ev[cur->nd++], e);
+			} else if (!in_define && is_ident(c) && is_ident(e)) {
+				add_event(e, c, system);
+			}
+			break;
+		}
+		for (int i = 0; !in_define && i < nmacros; i++) {
+			const struct hmacro *m = &macros[i];
+			int n;
+
+			if (strcmp(id, m->name) || !m->nd)
+				continue;
+			n = macro_args(skip_space(p), args, MAX_HPARAMS);
+			for (int k = 0; k < m->nd; k++) {
+				expand(m->cls[k], m, args, n, cls, sizeof(cls));
+				expand(m->ev[k], m, args, n, ev, sizeof(ev));
+				if (is_ident(cls) && is_ident(ev))
+					add_event(ev, cls, system);
+			}
 			break;
 		}
 	}
@@ -397,6 +507,8 @@ static bool load_tracepoints(struct session *s, const char **why)
 		scan_dir(arena_printf(tpl.a, "%s/include/trace/events", src));
 		scan_dir(arena_printf(tpl.a, "%s/include/ras", src));
 		scan_dir(arena_printf(tpl.a, "%s/arch/x86/include/asm/trace", src));
+		scan_header(arena_printf(tpl.a, "%s/arch/x86/include/asm/msr-trace.h",
+					 src));
 		qsort(tpl.ev, (size_t)tpl.nev, sizeof(*tpl.ev), cmp_event);
 	}
 	if (s->verbose >= 2)
