@@ -1,0 +1,60 @@
+#!/bin/sh
+# guest.sh - the VM side of testsuite/vm/examples/run-tests (busybox sh).
+#
+#   sh /t/guest.sh STAPRUN
+#
+# /t/ko/ex_NAME.ko are the examples' modules.  Each runs through the real
+# staprun with a workload (-c); its stdout, stderr and exit status go to
+# /tmp/res/NAME.{out,err,rc}, printed at the end as "@@@ NAME.x", the
+# content, "@@@." for the host to check.
+SR=$1
+K=/t/ko
+R=/tmp/res
+mkdir -p $R
+ip link set lo up
+
+run() {	# NAME CMD: staprun -c CMD on ex_NAME.ko, at most 90 s
+	[ -f $K/ex_$1.ko ] || return
+	timeout -s INT 90 $SR -c "$2" $K/ex_$1.ko > $R/$1.out 2> $R/$1.err
+	echo $? > $R/$1.rc
+}
+
+mkdir -p /tmp/data
+echo "hello, file" > /tmp/data/hello.txt
+ls -i /tmp/data/hello.txt > $R/hello.ino
+
+run tcp_handshake "exec sh /t/tcpwl.sh"
+run nettop "exec sh /t/tcpwl.sh"
+run socket_summary "exec sh /t/tcpwl.sh"
+run iotop "exec dd if=/dev/zero of=/dev/null bs=1024 count=300 2>/dev/null"
+run disk_latency "exec cat /tmp/data/hello.txt > /dev/null"
+run pagefault_hist "exec ls -R /t > /dev/null"
+run pagefault_alias "exec ls /t > /dev/null"
+run sigmon 'exec sh -c "sleep 5 & usleep 300000; kill -TERM \$!; wait"'
+run proc_lifetime 'exec sh -c "ls / > /dev/null; exit 3"'
+run kmalloc_top 'exec sh -c "for i in 1 2 3; do ls / > /dev/null; done"'
+run mmap_trace "exec ls / > /dev/null"
+run file_opens "exec cat /tmp/data/hello.txt > /dev/null"
+run task_state "exec sleep 1"
+
+# the flight recorder: loaded and left running, three processes exit,
+# then staprun -A shows what the buffer kept; Ctrl-C (SIGINT) ends it
+if [ -f $K/ex_flight_recorder.ko ]; then
+	$SR -L $K/ex_flight_recorder.ko > $R/flight_L.out 2> $R/flight_L.err
+	echo $? > $R/flight_L.rc
+	for i in 1 2 3; do sh -c 'echo $$; exit 3' >> $R/flight_pids.out; done
+	timeout -s KILL 60 $SR -A ex_flight_recorder > $R/flight_recorder.out \
+		2> $R/flight_recorder.err &
+	p=$!
+	sleep 1
+	kill -INT $p
+	wait $p
+	echo $? > $R/flight_recorder.rc
+	grep -c '^ex_flight_recorder ' /proc/modules > $R/flight_left.out
+fi
+
+for f in $R/*; do
+	echo "@@@ ${f#$R/}"
+	cat $f
+	echo "@@@."
+done
