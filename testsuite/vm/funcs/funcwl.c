@@ -1,7 +1,8 @@
 /* funcwl.c - the workload of testsuite/vm/funcs/run-tests (static).
  *
  *   funcwl task FILE ARG...  setsid(), nice(5), setegid(7), then reads
- *                            FILE 5 bytes at a time (vfs_read); then
+ *                            FILE 5 bytes at a time (vfs_read) in
+ *                            main -> task -> readall -> read; then
  *                            prints its own /proc view as "proc ..." lines
  *   funcwl tcp PORT          a loopback TCP listener on 127.0.0.1:PORT,
  *                            a client connecting to it, one accept, 3
@@ -18,10 +19,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int task(const char *file)
+/* Its own frame (built with frame pointers) between task() and libc's
+ * read(), for the user back trace. */
+static __attribute__((noinline)) void readall(int fd)
+{
+	char buf[8];
+
+	while (read(fd, buf, 5) > 0)
+		;
+}
+
+static __attribute__((noinline)) int task(const char *file)
 {
 	char buf[512], *p;
-	int fd, i, n;
+	int fd, i;
 	FILE *f;
 
 	if (setsid() < 0 || nice(5) != 5 || setegid(7) < 0)
@@ -29,8 +40,7 @@ static int task(const char *file)
 	fd = open(file, O_RDONLY);
 	if (fd < 0)
 		return 1;
-	while (read(fd, buf, 5) > 0)
-		;
+	readall(fd);
 	close(fd);
 	/* /proc/self/stat: pid (comm) state ppid pgrp session ... */
 	f = fopen("/proc/self/stat", "r");
@@ -46,8 +56,7 @@ static int task(const char *file)
 		if (i == 3 || i == 5 || i == 6 || i == 18 || i == 19 || i == 22 || i == 39)
 			printf(" %d=%s", i, p);
 	printf("\n");
-	n = 0;
-	return n;
+	return 0;
 }
 
 static int tcp(int port)

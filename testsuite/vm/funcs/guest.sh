@@ -28,6 +28,7 @@ nproc > $R/ncpus.out
 grep ' vfs_read$' /proc/kallsyms | cut -d' ' -f1 > $R/kallsyms.out
 # the workload's own /proc view goes to its stdout, inside task.out
 run task "exec $W task /tmp/hello.txt hello world"
+run ubt "exec $W task /tmp/hello.txt"
 run indent "exec $W task /tmp/hello.txt"
 run net "exec $W tcp 4321"
 run ansi
