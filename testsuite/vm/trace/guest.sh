@@ -24,7 +24,7 @@ run narrow "exec $W forks 2 0"
 run forkexit "exec $W forks 3 3"
 run wild "exec $W forks 2 0"
 run tapset "exec $W forks 2 0"
-run ex_switch "exec $W sleeps 3 10"
+run ex_switch "exec $W sleeps 5 10"
 run ex_fork "exec $W forks 3 3"
 run ex_count "exec $W forks 3 0"
 
