@@ -6,7 +6,8 @@
  *                            prints its own /proc view as "proc ..." lines
  *   funcwl tcp PORT          a loopback TCP listener on 127.0.0.1:PORT,
  *                            a client connecting to it, one accept, 3
- *                            bytes each way; prints "tcp ok"
+ *                            bytes each way; prints "tcp ok"; then the
+ *                            same on [::1]:PORT+1, "tcp6 ok"
  *   funcwl sock              socket(), connect() to a closed port,
  *                            close(): the socket-trace example's calls
  */
@@ -87,6 +88,34 @@ static int tcp(int port)
 	return 0;
 }
 
+/* The same over IPv6's loopback, ::1. */
+static int tcp6(int port)
+{
+	struct sockaddr_in6 a;
+	int l, c, s, one = 1;
+	char b[4];
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_port = htons(port);
+	a.sin6_addr = in6addr_loopback;
+	l = socket(AF_INET6, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+		return 1;
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (void *)&a, sizeof(a)))
+		return 1;
+	s = accept(l, NULL, NULL);
+	if (s < 0 || write(c, "abc", 3) != 3 || read(s, b, 3) != 3)
+		return 1;
+	close(s);
+	close(c);
+	close(l);
+	printf("tcp6 ok\n");
+	return 0;
+}
+
 static int sock(void)
 {
 	struct sockaddr_in a;
@@ -108,7 +137,7 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "task"))
 		return task(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "tcp"))
-		return tcp(atoi(argv[2]));
+		return tcp(atoi(argv[2])) || tcp6(atoi(argv[2]) + 1);
 	if (argc == 2 && !strcmp(argv[1], "sock"))
 		return sock();
 	fprintf(stderr, "usage: funcwl task FILE ARG... | tcp PORT | sock\n");
