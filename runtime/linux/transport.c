@@ -27,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/version.h>
 
 #define STP_BOUNCE_SIZE 16384		/* bytes taken per spinlock hold */
 
@@ -160,7 +161,9 @@ static const struct file_operations stp_stream_fops = {
 	.release = stp_stream_release,
 	.read = stp_stream_read,
 	.poll = stp_stream_poll,
-	.llseek = no_llseek,
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	.llseek = no_llseek,	/* 6.12 dropped it: no llseek is no seeking */
+#endif
 };
 
 /* ---- control: the commands and the status line are module.c's ---- */

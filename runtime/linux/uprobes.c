@@ -10,12 +10,23 @@
 #include <linux/fs.h>
 #include <linux/namei.h>
 #include <linux/uprobes.h>
+#include <linux/version.h>
+
+/* 6.12: uprobe_register() returns the uprobe, which unregistering takes;
+ * unregistering is split into a no-wait part per consumer and one wait
+ * for running handlers. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define STP_UPROBE_HANDLE 1
+#endif
 
 struct stp_uprobe {
 	const struct stp_probe *p;
 	struct uprobe_consumer uc;
 	struct path path;		/* held while registered: pins inode */
 	struct inode *inode;
+#ifdef STP_UPROBE_HANDLE
+	struct uprobe *uprobe;
+#endif
 	bool registered;
 };
 
@@ -75,9 +86,22 @@ static void stp_uprobes_stop(void)
 
 		if (!u->registered)
 			continue;
-		/* Returns once no handler of u runs any more; a return
-		 * still pending in some task no longer calls it. */
+		/* After this (on 6.12, after the sync below) no handler of
+		 * u runs any more; a return still pending in some task no
+		 * longer calls it. */
+#ifdef STP_UPROBE_HANDLE
+		uprobe_unregister_nosync(u->uprobe, &u->uc);
+	}
+	if (stp_nuprobes)
+		uprobe_unregister_sync();
+	for (i = 0; i < stp_nuprobes; i++) {
+		struct stp_uprobe *u = &stp_uprobes[i];
+
+		if (!u->registered)
+			continue;
+#else
 		uprobe_unregister(u->inode, u->p->offset, &u->uc);
+#endif
 		path_put(&u->path);
 		u->registered = false;
 	}
@@ -114,7 +138,12 @@ static int stp_uprobes_start(void)
 			why = "not a regular file";
 			goto fail;
 		}
+#ifdef STP_UPROBE_HANDLE
+		u->uprobe = uprobe_register(u->inode, u->p->offset, 0, &u->uc);
+		rc = IS_ERR(u->uprobe) ? PTR_ERR(u->uprobe) : 0;
+#else
 		rc = uprobe_register(u->inode, u->p->offset, &u->uc);
+#endif
 		if (rc) {
 			path_put(&u->path);
 			if (rc == -EINVAL || rc == -ENOTSUPP || rc == -EOPNOTSUPP)
