@@ -36,6 +36,17 @@ run kmalloc_top 'exec sh -c "for i in 1 2 3; do ls / > /dev/null; done"'
 run mmap_trace "exec ls / > /dev/null"
 run file_opens "exec cat /tmp/data/hello.txt > /dev/null"
 run task_state "exec sleep 1"
+run aliases "exec sh /t/aliaswl.sh"
+ls -i /tmp/data/copy.txt > $R/copy.ino
+# the seed notes' vfs examples; the timer.s(3) ones need the workload to
+# outlive their first report
+DD500='dd if=/dev/zero of=/dev/null bs=1 count=500 2>/dev/null'
+run vfs_read_stats "exec dd if=/dev/zero of=/dev/null bs=512 count=100 2>/dev/null"
+run vfs_reads_top10 "exec sh -c '$DD500; sleep 4'"
+run vfs_read_count_pid "exec sh -c '$DD500; sleep 4'"
+run device_multi_index "exec sh -c 'echo hi > /tmp/data/x; sleep 4'"
+run read_performed "exec sleep 10"
+run vfs_read_write_count "exec sh -c '$DD500; sleep 6'"
 
 # the flight recorder: loaded and left running, three processes exit,
 # then staprun -A shows what the buffer kept; Ctrl-C (SIGINT) ends it
