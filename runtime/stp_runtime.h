@@ -251,6 +251,7 @@ enum stp_probe_kind {
 	STP_PROBE_PROFILE,		/* timer.profile: every tick, every CPU */
 	STP_PROBE_UPROBE,		/* process("PATH").function("f") */
 	STP_PROBE_TRACE,		/* kernel.trace("NAME") */
+	STP_PROBE_PROCFS,		/* procfs("NAME").read/.write */
 };
 
 struct stp_probe {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "guru.h"
+#include "procfs.h"
 #include "parse_int.h"
 #include "probes.h"
 #include "sema.h"
@@ -449,6 +450,14 @@ static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
 		resolve_expr(E, e);
 		return;
 	}
+	if (e->kind == E_TARGET && !E->fn && E->target &&
+	    E->target->kind == PROV_PROCFS) {
+		err = address_of ? "$value is a string: it has no address"
+				 : procfs_resolve_value(E->a, E->target, e, false);
+		if (err)
+			expr_error(E, e, "%s", err);
+		return;
+	}
 	err = resolve_target(E->s, E->fn ? NULL : E->target, e, address_of,
 			     E->at_entry);
 	if (err)
@@ -601,6 +610,21 @@ static void resolve_expr(struct elab *E, struct expr *e)
 	    (e->a->kind == E_TARGET || e->a->kind == E_CAST)) {
 		const char *why;
 
+		/* a procfs .read probe sets its $value: no guru mode */
+		if (e->a->kind == E_TARGET && !E->fn && E->target &&
+		    E->target->kind == PROV_PROCFS) {
+			why = e->kind != E_ASSIGN || (e->op != OP_ASSIGN &&
+						      e->op != OP_CONCAT_ASSIGN)
+				? "$value is a string: only '=' and '.=' can "
+				  "write it"
+				: E->readonly ? "write in a read-only context "
+						"(probe condition)"
+				: procfs_resolve_value(E->a, E->target, e->a, true);
+			if (why)
+				expr_error(E, e->a, "%s", why);
+			resolve_expr(E, e->b);
+			return;
+		}
 		if (!E->s->guru) {
 			expr_error(E, e->a, "writing target variables is only "
 				   "allowed in guru mode; need stap -g");

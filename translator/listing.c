@@ -58,6 +58,8 @@ static const char *describe_target(struct session *s,
 	const char *r;
 	struct dsource *ds;
 
+	if (vars && t->kind == PROV_PROCFS)
+		return arena_printf(&s->arena, "%s $value:string", t->pp);
 	if (!vars || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE))
 		return t->pp;
 	if (!f && !t->module && (ds = kernel_types(s, NULL)))

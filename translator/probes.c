@@ -15,6 +15,7 @@
 #include "debuginfo.h"
 #include "elfsyms.h"
 #include "probes.h"
+#include "procfs.h"
 #include "targets.h"
 #include "tracepoints.h"
 
@@ -551,6 +552,8 @@ enum match_result match_provider(struct session *s,
 		r = match_kprobe(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)
 		r = match_process(s, pp, &t, out, msg);
+	if (r == MATCH_NONE)
+		r = match_procfs(s, pp, &t, out, msg);
 	if (r == MATCH_NONE) {
 		const struct pp_comp *c = comp(pp, 0);
 

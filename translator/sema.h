@@ -51,6 +51,7 @@ enum provider {
 	PROV_BEGIN, PROV_END, PROV_ERROR, PROV_NEVER, PROV_TIMER, PROV_KPROBE,
 	PROV_PROFILE, PROV_UPROBE,
 	PROV_TRACE,		/* kernel.trace("NAME"): tracepoints.c */
+	PROV_PROCFS,		/* procfs("NAME").read/.write: procfs.c */
 };
 
 struct dfunc;
@@ -72,6 +73,10 @@ struct probe_target {
 	bool optional;			/* one of a wildcard's matches: a
 					   registration the kernel refuses
 					   is skipped and counted */
+	/* procfs: symbol is the file's NAME; a .write probe (else .read),
+	 * umask(N) (-1: none), .read.maxsize(N) (0: MAXSTRINGLEN) */
+	bool procfs_write;
+	int64_t umask, maxsize;
 };
 
 /* A target variable access as pass 2 resolved it (targets.c): a start
@@ -83,6 +88,7 @@ enum tv_base {
 	TVB_LOC,		/* DWARF: register 'reg' (DWARF number) or,
 				   when reg < 0, the constant 'konst' */
 	TVB_TPARG,		/* tracepoint argument 'arg' (1-based) */
+	TVB_PROCFS,		/* a procfs probe's $value (a string) */
 };
 
 enum tv_step_kind {

@@ -15,6 +15,7 @@
 #include "guru.h"
 #include "parse.h"
 #include "sema.h"
+#include "procfs.h"
 #include "tracepoints.h"
 #include "translate.h"
 
@@ -655,6 +656,8 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 		emit(G, "\t%s = stp_tv_reg(c, %d);\n", v, acc->reg);
 		check_error(G);
 		break;
+	case TVB_PROCFS:	/* a string: gen_target */
+		break;
 	}
 	for (int i = 0; i < acc->steps.n; i++) {
 		const struct tv_step *st = acc->steps.v[i];
@@ -687,6 +690,8 @@ static const char *gen_target(struct gen *G, struct expr *e)
 
 	near(G, e, e->kind == E_CAST ? "operator '@cast'"
 				      : fmt(G, "identifier '%s'", e->name));
+	if (acc->base == TVB_PROCFS)	/* runtime/linux/procfs.c */
+		return "stp_procfs_value(c)";
 	if (acc->final == TVF_PRETTY_VARS) {
 		s = new_str(G);
 		emit(G, "\t%s[0] = '\\0';\n", s);
@@ -767,6 +772,12 @@ static const char *gen_target_write(struct gen *G, struct expr *e)
 	bool plain = e->kind == E_ASSIGN && e->op == OP_ASSIGN;
 	const char *r = NULL, *addr = NULL, *cur = NULL, *v;
 
+	if (acc->base == TVB_PROCFS) {	/* $value = s, $value .= s */
+		r = gen_expr(G, e->b);
+		emit(G, "\tstp_procfs_set(c, %s, %d);\n", r,
+		     e->op == OP_CONCAT_ASSIGN);
+		return "stp_procfs_value(c)";
+	}
 	if (e->kind == E_ASSIGN)
 		r = hoist_long(G, gen_expr(G, e->b));
 	if (mem) {
@@ -1554,7 +1565,7 @@ static const char *const kind_names[] = {
 	[PROV_ERROR] = "STP_PROBE_ERROR", [PROV_NEVER] = "STP_PROBE_NEVER",
 	[PROV_TIMER] = "STP_PROBE_TIMER", [PROV_KPROBE] = "STP_PROBE_KPROBE",
 	[PROV_PROFILE] = "STP_PROBE_PROFILE", [PROV_UPROBE] = "STP_PROBE_UPROBE",
-	[PROV_TRACE] = "STP_PROBE_TRACE",
+	[PROV_TRACE] = "STP_PROBE_TRACE", [PROV_PROCFS] = "STP_PROBE_PROCFS",
 };
 
 void translate(struct session *s, const struct program *P, const char *script_name,
@@ -1674,8 +1685,10 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		}
 	}
 	fprintf(out, "};\nconst int stp_nprobes = %d;\n", ntargets);
-	if (strcmp(s->runtime, "user"))
+	if (strcmp(s->runtime, "user")) {
 		gen_tracepoints(out, P);
+		gen_procfs(out, P);
+	}
 	sb_free(&frames);
 	sb_free(&code);
 	sb_free(&globals);

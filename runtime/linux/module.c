@@ -38,6 +38,7 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "kprobes.c"
 #include "uprobes.c"
 #include "tracepoint.c"
+#include "procfs.c"
 #include "memory.c"
 #include "target.c"
 
@@ -175,6 +176,7 @@ static void stp_ctl_end(void)
 		stp_kprobes_stop();
 		stp_uprobes_stop();
 		stp_tracepoints_stop();
+		stp_procfs_stop();
 		stp_timers_stop();
 		stp_session_stop();	/* end or error probes */
 		fallthrough;
@@ -235,7 +237,7 @@ static int stp_ctl_start(void)
 	stp_session_set_running();
 	if (stp_session_state() == STP_SESSION_RUNNING &&
 	    (stp_kprobes_start() || stp_uprobes_start() ||
-	     stp_tracepoints_start())) {
+	     stp_tracepoints_start() || stp_procfs_start())) {
 		/* A probe point that cannot be registered ends the session
 		 * as an error (its message is in the errors ring). */
 		stp_atomic_inc(&stp_sess.errors);
@@ -304,6 +306,9 @@ static int __init stp_module_init(void)
 	rc = stp_tracepoints_init();
 	if (rc)
 		goto out_timers;
+	rc = stp_procfs_init();
+	if (rc)
+		goto out_timers;
 	if (stp_session_start()) {	/* its message is in the errors ring */
 		rc = -ENOMEM;
 		goto out_timers;
@@ -319,6 +324,7 @@ out_timers:
 	stp_kprobes_free();
 	stp_uprobes_free();
 	stp_tracepoints_free();
+	stp_procfs_free();
 	stp_timers_free();
 out_kout:
 	stp_kout_leftovers();
@@ -334,6 +340,7 @@ static void __exit stp_module_exit(void)
 	stp_kprobes_free();
 	stp_uprobes_free();
 	stp_tracepoints_free();
+	stp_procfs_free();
 	stp_timers_free();
 	stp_kout_leftovers();
 	stp_kout_free();
