@@ -274,6 +274,9 @@ struct stp_probe {
 	 * in it; is_return as for kprobes */
 	const char *path;
 	int64_t offset;
+	/* USDT marks: their semaphore's file offset (the kernel counts the
+	 * uprobes on it in every process), 0: none */
+	int64_t ref_ctr_offset;
 	/* the globals' locks the handler runs under, in one global order
 	 * (the translator's locks.c); taken by the dispatcher */
 	const struct stp_lock *locks;

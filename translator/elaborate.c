@@ -17,6 +17,7 @@
 
 #include "guru.h"
 #include "procfs.h"
+#include "usdt.h"
 #include "parse_int.h"
 #include "probes.h"
 #include "sema.h"
@@ -450,6 +451,12 @@ static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
 		resolve_expr(E, e);
 		return;
 	}
+	if (e->kind == E_TARGET && !E->fn && E->target && E->target->usdt) {
+		err = usdt_resolve(E->a, E->target, e, address_of);
+		if (err)
+			expr_error(E, e, "%s", err);
+		return;
+	}
 	if (e->kind == E_TARGET && !E->fn && E->target &&
 	    E->target->kind == PROV_PROCFS) {
 		err = address_of ? "$value is a string: it has no address"
@@ -610,6 +617,12 @@ static void resolve_expr(struct elab *E, struct expr *e)
 	    (e->a->kind == E_TARGET || e->a->kind == E_CAST)) {
 		const char *why;
 
+		if (e->a->kind == E_TARGET && !E->fn && E->target &&
+		    E->target->usdt) {
+			expr_error(E, e->a, "a marker's variables cannot be "
+				   "written");
+			return;
+		}
 		/* a procfs .read probe sets its $value: no guru mode */
 		if (e->a->kind == E_TARGET && !E->fn && E->target &&
 		    E->target->kind == PROV_PROCFS) {

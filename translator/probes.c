@@ -16,6 +16,7 @@
 #include "elfsyms.h"
 #include "probes.h"
 #include "procfs.h"
+#include "usdt.h"
 #include "targets.h"
 #include "tracepoints.h"
 
@@ -376,8 +377,8 @@ static enum match_result match_kprobe(struct session *s,
  * name on $PATH, as a shell finds it.  Symbolic links are left alone: the
  * module opens the path where it runs (in a VM for --vm), whose links may
  * differ.  NULL with *msg when there is no such file. */
-static const char *find_executable(struct arena *a, const char *name,
-				   const char **msg)
+const char *find_executable(struct arena *a, const char *name,
+			    const char **msg)
 {
 	const char *env = getenv("PATH"), *dir, *end = NULL;
 	struct stat st;
@@ -554,6 +555,8 @@ enum match_result match_provider(struct session *s,
 		r = match_process(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)
 		r = match_procfs(s, pp, &t, out, msg);
+	if (r == MATCH_NONE)
+		r = match_usdt(s, pp, &t, out, msg);
 	if (r == MATCH_NONE) {
 		const struct pp_comp *c = comp(pp, 0);
 

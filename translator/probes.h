@@ -21,6 +21,11 @@ enum match_result {
 enum match_result match_provider(struct session *s, const struct probe_point *pp,
 				 struct ptrvec *out, const char **msg);
 
+/* The file a process("PATH") names (PATH, or the first executable of
+ * that name on $PATH); NULL with *msg when there is none. */
+const char *find_executable(struct arena *a, const char *name,
+			    const char **msg);
+
 /* Canonical text of a probe point, as pp() returns it. */
 const char *probe_point_text(struct arena *a, const struct probe_point *pp);
 

@@ -55,6 +55,7 @@ enum provider {
 };
 
 struct dfunc;
+struct usdt_mark;
 
 struct probe_target {
 	enum provider kind;
@@ -77,6 +78,8 @@ struct probe_target {
 	 * umask(N) (-1: none), .read.maxsize(N) (0: MAXSTRINGLEN) */
 	bool procfs_write;
 	int64_t umask, maxsize;
+	/* process("PATH").mark("NAME"): the USDT note (a uprobe) */
+	const struct usdt_mark *usdt;
 };
 
 /* A target variable access as pass 2 resolved it (targets.c): a start
@@ -89,6 +92,8 @@ enum tv_base {
 				   when reg < 0, the constant 'konst' */
 	TVB_TPARG,		/* tracepoint argument 'arg' (1-based) */
 	TVB_PROCFS,		/* a procfs probe's $value (a string) */
+	TVB_USDT,		/* a USDT mark's $argN: 'arg' the kind (usdt.h),
+				   reg, konst, size, is_signed */
 };
 
 enum tv_step_kind {

@@ -17,6 +17,7 @@
 #include "sema.h"
 #include "procfs.h"
 #include "tracepoints.h"
+#include "usdt.h"
 #include "translate.h"
 
 #define MAX_ARRAYS 1024
@@ -657,6 +658,7 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 		check_error(G);
 		break;
 	case TVB_PROCFS:	/* a string: gen_target */
+	case TVB_USDT:		/* gen_target */
 		break;
 	}
 	for (int i = 0; i < acc->steps.n; i++) {
@@ -692,6 +694,14 @@ static const char *gen_target(struct gen *G, struct expr *e)
 				      : fmt(G, "identifier '%s'", e->name));
 	if (acc->base == TVB_PROCFS)	/* runtime/linux/procfs.c */
 		return "stp_procfs_value(c)";
+	if (acc->base == TVB_USDT) {	/* runtime/linux/usdt.c */
+		v = new_long(G);
+		emit(G, "\t%s = stp_usdt_arg(c, %d, %d, %lldLL, %d);\n", v,
+		     acc->arg, acc->reg, (long long)acc->konst,
+		     acc->is_signed ? -acc->size : acc->size);
+		check_error(G);
+		return v;
+	}
 	if (acc->final == TVF_PRETTY_VARS) {
 		s = new_str(G);
 		emit(G, "\t%s[0] = '\\0';\n", s);
@@ -1669,6 +1679,9 @@ void translate(struct session *s, const struct program *P, const char *script_na
 			if (t->path)
 				fprintf(out, ", .path = %s, .offset = %" PRId64,
 					c_string(&G, t->path), t->offset);
+			if (t->usdt && t->usdt->sem_offset)
+				fprintf(out, ", .ref_ctr_offset = %" PRId64,
+					t->usdt->sem_offset);
 			if (t->is_return)
 				fputs(", .is_return = 1", out);
 			if (t->optional)

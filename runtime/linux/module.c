@@ -41,6 +41,7 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "procfs.c"
 #include "memory.c"
 #include "target.c"
+#include "usdt.c"
 
 static DEFINE_MUTEX(stp_ctl_mutex);
 static int stp_kstate;			/* enum stp_kstate */

@@ -139,10 +139,16 @@ static int stp_uprobes_start(void)
 			goto fail;
 		}
 #ifdef STP_UPROBE_HANDLE
-		u->uprobe = uprobe_register(u->inode, u->p->offset, 0, &u->uc);
+		u->uprobe = uprobe_register(u->inode, u->p->offset,
+					    u->p->ref_ctr_offset, &u->uc);
 		rc = IS_ERR(u->uprobe) ? PTR_ERR(u->uprobe) : 0;
 #else
-		rc = uprobe_register(u->inode, u->p->offset, &u->uc);
+		/* a USDT mark's semaphore: the kernel counts it up in
+		 * every process that maps the file, down at the end */
+		rc = u->p->ref_ctr_offset
+			? uprobe_register_refctr(u->inode, u->p->offset,
+						 u->p->ref_ctr_offset, &u->uc)
+			: uprobe_register(u->inode, u->p->offset, &u->uc);
 #endif
 		if (rc) {
 			path_put(&u->path);
