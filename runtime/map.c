@@ -79,14 +79,16 @@ static inline uint64_t stp_mix64(uint64_t x)
 	return x;
 }
 
-/* FNV-1a over the bytes a stored key keeps (MAXSTRINGLEN - 1 at most). */
-static inline uint64_t stp_hash_str(const char *s)
+/* FNV-1a over the bytes a stored key keeps (MAXSTRINGLEN - 1 at most);
+ * *len is how many. */
+static inline uint64_t stp_hash_str(const char *s, uint32_t *len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t n;
 
 	for (n = 0; n < MAXSTRINGLEN - 1 && s[n]; n++)
 		h = (h ^ (unsigned char)s[n]) * 0x100000001b3ULL;
+	*len = (uint32_t)n;
 	return h;
 }
 
@@ -95,8 +97,10 @@ static inline const char *stp_kstr(const union stp_key *k)
 	return k->s ? k->s : "";
 }
 
+/* The keys' hash; len[i] is string key i's length (what the lookup
+ * compares, see stp_map_key_match). */
 static inline uint32_t stp_map_hash(const struct stp_map *m,
-				    const union stp_key *k)
+				    const union stp_key *k, uint32_t *len)
 {
 	uint64_t h = 0;
 	int i;
@@ -104,7 +108,7 @@ static inline uint32_t stp_map_hash(const struct stp_map *m,
 	for (i = 0; i < m->nkeys; i++) {
 		h = (h << 7 | h >> 57) * 0x9e3779b97f4a7c15ULL;
 		h ^= m->ktype[i] == 'l' ? (uint64_t)k[i].n
-					: stp_hash_str(stp_kstr(&k[i]));
+					: stp_hash_str(stp_kstr(&k[i]), &len[i]);
 	}
 	return (uint32_t)stp_mix64(h);
 }
@@ -131,13 +135,35 @@ static inline bool stp_map_slice_match(const struct stp_map *m, int32_t e,
 	return true;
 }
 
+/* Entry e's keys are k's, whose string lengths the hash gave: a string
+ * compares as its len bytes with memcmp (a word at a time, where strncmp
+ * goes byte by byte), then the entry's key must end there. */
+static inline bool stp_map_key_match(const struct stp_map *m, int32_t e,
+				     const union stp_key *k, const uint32_t *len)
+{
+	int i;
+
+	for (i = 0; i < m->nkeys; i++) {
+		const char *p = stp_ent_key(m, e, i);
+
+		if (m->ktype[i] == 'l') {
+			if (*(const int64_t *)p != k[i].n)
+				return false;
+		} else if (memcmp(p, stp_kstr(&k[i]), len[i]) || p[len[i]]) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static inline int32_t stp_map_find(const struct stp_map *m,
-				   const union stp_key *k, uint32_t h)
+				   const union stp_key *k, uint32_t h,
+				   const uint32_t *len)
 {
 	int32_t i;
 
 	for (i = m->heads[h & m->hmask]; i >= 0; i = stp_ent(m, i)->next)
-		if (stp_ent(m, i)->hash == h && stp_map_slice_match(m, i, k, 0))
+		if (stp_ent(m, i)->hash == h && stp_map_key_match(m, i, k, len))
 			return i;
 	return -1;
 }
@@ -309,8 +335,9 @@ static int32_t stp_map_insert(struct stp_map *m, const union stp_key *k,
 static inline int32_t stp_map_get_or_add(struct stp_map *m,
 					 const union stp_key *k)
 {
-	uint32_t h = stp_map_hash(m, k);
-	int32_t i = stp_map_find(m, k, h);
+	uint32_t len[STP_MAXKEYS];
+	uint32_t h = stp_map_hash(m, k, len);
+	int32_t i = stp_map_find(m, k, h, len);
 
 	return i >= 0 ? i : stp_map_insert(m, k, h);
 }
@@ -318,7 +345,10 @@ static inline int32_t stp_map_get_or_add(struct stp_map *m,
 static inline int32_t stp_map_lookup(struct stp_map *m,
 				     const union stp_key *k)
 {
-	return stp_map_find(m, k, stp_map_hash(m, k));
+	uint32_t len[STP_MAXKEYS];
+	uint32_t h = stp_map_hash(m, k, len);
+
+	return stp_map_find(m, k, h, len);
 }
 
 /* ---- access ---- */

@@ -91,13 +91,14 @@ void stp_probe_run(const struct stp_probe *p)
 #define MAXTRYLOCK 1000
 #endif
 
-/* The probe's global locks, in their order; false (none held) when one
- * stays taken for MAXTRYLOCK tries. */
-static bool stp_probe_lock(const struct stp_probe *p)
+/* The probe's global locks from the first-th on, in their order (those
+ * before first are held); false (none held) when one stays taken for
+ * MAXTRYLOCK tries. */
+static bool stp_probe_lock_from(const struct stp_probe *p, int first)
 {
 	int i, tries;
 
-	for (i = 0; i < p->nlocks; i++) {
+	for (i = first; i < p->nlocks; i++) {
 		const struct stp_lock *l = &p->locks[i];
 
 		for (tries = 0; !stp_rw_trylock(l->lock, l->write); tries++) {
@@ -113,7 +114,12 @@ static bool stp_probe_lock(const struct stp_probe *p)
 	return true;
 }
 
-static void stp_probe_unlock(const struct stp_probe *p)
+static bool stp_probe_lock(const struct stp_probe *p)
+{
+	return stp_probe_lock_from(p, 0);
+}
+
+static inline __attribute__((__always_inline__)) void stp_probe_unlock(const struct stp_probe *p)
 {
 	int i;
 
@@ -165,11 +171,100 @@ static bool stp_probe_dispatch(const struct stp_probe *p, void *regs,
 	ok = !c->error;
 	if (c->error)
 		stp_probe_error(c);
+	/* as stp_probe_run_const expects to find the context */
+	c->error = NULL;
+	c->last_stmt = NULL;
+	c->entry_data = NULL;
 	stp_out_flush();
 	stp_busy_exit(&c->busy);
 	stp_irq_restore(flags);
 	return ok;
 }
+
+#ifdef STP_RUNTIME_KERNEL
+/* The slow half of stp_probe_run_const: c->error is set; reports it,
+ * leaves the context as a run expects to find it, and flushes. */
+static __attribute__((__noinline__)) void stp_probe_run_failed(struct stp_context *c)
+{
+	stp_probe_error(c);
+	c->error = NULL;
+	c->last_stmt = NULL;
+	stp_out_flush();
+}
+
+/* One lock was busy at the first try: the generic retry loop. */
+static __attribute__((__noinline__)) bool stp_probe_lock_slow(const struct stp_probe *p, int i)
+{
+	return stp_probe_lock_from(p, i);
+}
+
+/* stp_probe_dispatch for a probe known when the module is compiled:
+ * p is &stp_probes[N] with N a constant (the generated STP_KPROBE_FAST),
+ * so its kind, locks and handler fold into straight-line code: one
+ * trylock per lock, a direct (usually inlined) call of the handler.
+ * Between runs a context keeps error and last_stmt NULL (the error path
+ * clears them), nesting 0 (calls restore it) and entry_data NULL (only
+ * the entry/return dispatcher sets it, and clears it), so a run sets only
+ * what differs per probe.  Same checks as stp_probe_dispatch: session
+ * state, reentrancy guard, locks, MAXACTION, errors, skipped counts.
+ * end_check (inlined) runs when the session may have left RUNNING: after
+ * a skip, an error, or a handler that is not p->quiet.  A quiet handler
+ * (no calls, no target variables, no foreach: translator/locks.c) cannot
+ * print, read pp() or the registers, or hold a foreach slot, so it needs
+ * no flush, no probe_point, no regs and no run count (stp_cpu_runs only
+ * ages foreach slots). */
+static inline __attribute__((__always_inline__)) void
+stp_probe_run_const(const struct stp_probe *p, void *regs,
+		    void (*end_check)(void))
+{
+	struct stp_context *c;
+	unsigned long flags;
+	unsigned int cpu;	/* unsigned: indexes without a sign extension */
+	int i;
+
+	if (stp_unlikely(stp_session_state() != STP_SESSION_RUNNING))
+		return;
+	flags = stp_irq_save();
+	cpu = (unsigned int)stp_cpu();
+	c = stp_sess.ctx[cpu];
+	if (stp_unlikely(!stp_busy_enter(&c->busy)))
+		goto skipped;
+	for (i = 0; i < p->nlocks; i++) {
+		if (stp_unlikely(!stp_rw_trylock(p->locks[i].lock,
+						 p->locks[i].write)) &&
+		    !stp_probe_lock_slow(p, i)) {
+			stp_busy_exit(&c->busy);
+			goto skipped;
+		}
+	}
+	if (!p->quiet) {
+		stp_sess.runs[cpu]++;
+		c->probe_point = p->pp;
+		c->regs = regs;
+	}
+	c->actionremaining = MAXACTION;
+	p->handler(c);
+	stp_probe_unlock(p);
+	if (stp_unlikely(c->error)) {
+		stp_probe_run_failed(c);
+		stp_busy_exit(&c->busy);
+		stp_irq_restore(flags);
+		end_check();
+		return;
+	}
+	if (!p->quiet)
+		stp_out_flush();
+	stp_busy_exit(&c->busy);
+	stp_irq_restore(flags);
+	if (!p->quiet)
+		end_check();
+	return;
+skipped:
+	stp_probe_skipped();
+	stp_irq_restore(flags);
+	end_check();
+}
+#endif
 
 void stp_probe_run_regs(const struct stp_probe *p, void *regs)
 {

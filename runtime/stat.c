@@ -18,6 +18,7 @@ struct stp_stat_layout {
 	int64_t start, interval;
 	int nbuckets;
 	int shift;
+	bool novariance;	/* avg_s and m2 are not kept */
 };
 
 struct stp_stat_acc {
@@ -42,6 +43,7 @@ static int stp_stat_layout_init(struct stp_stat_layout *l,
 	if (!h)
 		return 0;
 	l->kind = h->kind;
+	l->novariance = h->novariance;
 	l->shift = h->bit_shift < 0 ? 0 : STP_MIN(h->bit_shift, 62);
 	if (h->kind == STP_HIST_LOG) {
 		l->nbuckets = STP_LOG_BUCKETS;
@@ -92,12 +94,12 @@ static inline int stp_linear_bucket(const struct stp_stat_layout *l,
 static inline void stp_acc_add(const struct stp_stat_layout *l,
 			       struct stp_stat_acc *a, int64_t v)
 {
-	int64_t x = (int64_t)((uint64_t)v << l->shift), delta;
+	int64_t x, delta;
 
 	if (stp_unlikely(!a->count)) {
 		a->count = 1;
 		a->sum = a->min = a->max = v;
-		a->avg_s = x;
+		a->avg_s = (int64_t)((uint64_t)v << l->shift);
 		a->m2 = 0;
 	} else {
 		a->count++;
@@ -106,12 +108,16 @@ static inline void stp_acc_add(const struct stp_stat_layout *l,
 			a->max = v;
 		if (v < a->min)
 			a->min = v;
+		if (l->novariance)
+			goto hist;
+		x = (int64_t)((uint64_t)v << l->shift);
 		delta = (int64_t)((uint64_t)x - (uint64_t)a->avg_s);
 		a->avg_s = (int64_t)((uint64_t)a->avg_s +
 				     (uint64_t)(delta / a->count));
 		a->m2 = (int64_t)((uint64_t)a->m2 + (uint64_t)delta *
 				  ((uint64_t)x - (uint64_t)a->avg_s));
 	}
+hist:
 	if (l->kind == STP_HIST_LOG)
 		a->bucket[stp_log_bucket(v)]++;
 	else if (l->kind == STP_HIST_LINEAR)
@@ -217,7 +223,7 @@ void stp_stat_free(struct stp_stat *s)
 
 void stp_stat_add(struct stp_stat *s, int64_t v)
 {
-	stp_acc_add(&s->l, s->acc[stp_cpu()], v);
+	stp_acc_add(&s->l, s->acc[(unsigned int)stp_cpu()], v);
 }
 
 void stp_stat_clear(struct stp_stat *s)

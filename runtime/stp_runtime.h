@@ -130,6 +130,9 @@ struct stp_hist_spec {
 	/* @variance(s, N): N, the one bit-shift this variable's variance
 	 * accumulators scale by (0 when the script gives none).  Any kind. */
 	int bit_shift;
+	/* no @variance reads this variable: <<< skips the variance
+	 * accumulators (the translator knows; 0, the default, keeps them) */
+	bool novariance;
 };
 
 /* Aggregated result of a statistic (what @count ... @hist_* read). */
@@ -254,6 +257,9 @@ enum stp_probe_kind {
 	STP_PROBE_PROCFS,		/* procfs("NAME").read/.write */
 };
 
+struct kprobe;
+struct pt_regs;
+
 struct stp_probe {
 	enum stp_probe_kind kind;
 	const char *pp;			/* "timer.ms(100)" */
@@ -286,6 +292,12 @@ struct stp_probe {
 	 * through c->entry_data */
 	void (*entry_handler)(struct stp_context *c);
 	unsigned int entry_size;
+	/* kprobes (kernel runtime): a pre-handler compiled for this probe
+	 * alone (STP_KPROBE_FAST in linux/kprobes.c), or NULL */
+	int (*kprobe_pre)(struct kprobe *kp, struct pt_regs *regs);
+	/* the handler cannot print or call exit() (only an error ends it
+	 * early): the fast dispatcher skips the flush and the end check */
+	bool quiet;
 };
 
 extern const struct stp_probe stp_probes[];

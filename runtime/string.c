@@ -13,7 +13,20 @@ static size_t stp_strnlen(const char *s, size_t max)
 
 void stp_strlcpy(char *dst, const char *src)
 {
-	size_t n = stp_strnlen(src, MAXSTRINGLEN - 1);
+	size_t n;
+
+#ifdef STP_RUNTIME_KERNEL
+	/* The kernel's strscpy copies a word at a time (never reading into
+	 * a page the string does not reach) with the same result: at most
+	 * MAXSTRINGLEN - 1 bytes and a NUL.  Words go forward, so a copy
+	 * onto itself or to a lower address is safe; a higher overlapping
+	 * one takes memmove below. */
+	if (dst <= src || dst >= src + MAXSTRINGLEN) {
+		strscpy(dst, src, MAXSTRINGLEN);
+		return;
+	}
+#endif
+	n = stp_strnlen(src, MAXSTRINGLEN - 1);
 
 	/* memmove: generated code may copy a string onto itself. */
 	memmove(dst, src, n);

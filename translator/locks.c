@@ -178,3 +178,47 @@ struct ptrvec *compute_locks(struct arena *a, const struct program *P)
 	}
 	return out;
 }
+
+/* ---- quiet probes ----
+ * The kernel's per-probe dispatcher (STP_KPROBE_FAST) skips the output
+ * flush, the end-of-session check, pp(), the registers and the run count
+ * for a handler that can neither print, call exit(), read target
+ * variables nor iterate (foreach); an error still takes the full path. */
+static bool expr_calls(const struct expr *e)
+{
+	if (!e)
+		return false;
+	/* a call, or a read of the probed point's registers and memory */
+	if (e->kind == E_CALL || e->kind == E_EMBEDDED || e->kind == E_TARGET ||
+	    e->kind == E_CAST || e->kind == E_ATVAR || e->kind == E_ENTRY)
+		return true;
+	if (expr_calls(e->a) || expr_calls(e->b) || expr_calls(e->c))
+		return true;
+	for (int i = 0; i < e->args.n; i++)
+		if (expr_calls(e->args.v[i]))
+			return true;
+	return false;
+}
+
+static bool stmt_calls(const struct stmt *st)
+{
+	if (!st)
+		return false;
+	if (st->kind == S_FOREACH)	/* holds one of the map's slots */
+		return true;
+	if (expr_calls(st->e) || expr_calls(st->init) || expr_calls(st->incr) ||
+	    expr_calls(st->limit) || stmt_calls(st->body) || stmt_calls(st->els))
+		return true;
+	for (int i = 0; i < st->slice.n; i++)
+		if (expr_calls(st->slice.v[i]))
+			return true;
+	for (int i = 0; i < st->stmts.n; i++)
+		if (stmt_calls(st->stmts.v[i]))
+			return true;
+	return false;
+}
+
+bool probe_is_quiet(const struct rprobe *p)
+{
+	return !expr_calls(p->cond) && !stmt_calls(p->body);
+}

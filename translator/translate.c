@@ -1482,11 +1482,11 @@ static void gen_globals(struct gen *G, struct strbuf *out)
 
 		if (g->type == T_STATS)
 			sb_printf(out, "static const struct stp_hist_spec hist_%s = "
-				  "{ %s, %" PRId64 ", %" PRId64 ", %" PRId64 ", %d };\n",
+				  "{ %s, %" PRId64 ", %" PRId64 ", %" PRId64 ", %d, %d };\n",
 				  g->name, g->hist == OP_HIST_LINEAR ? "STP_HIST_LINEAR" :
 				  g->hist == OP_HIST_LOG ? "STP_HIST_LOG" : "STP_HIST_NONE",
 				  g->hist_args[0], g->hist_args[1], g->hist_args[2],
-				  g->variance_shift);
+				  g->variance_shift, !g->has_variance_shift);
 		if (g->nkeys > 0)
 			sb_printf(out, "static struct stp_map *g_%s;\n", g->name);
 		else if (g->type == T_STATS)
@@ -1578,13 +1578,40 @@ static const char *const kind_names[] = {
 	[PROV_TRACE] = "STP_PROBE_TRACE", [PROV_PROCFS] = "STP_PROBE_PROCFS",
 };
 
+/* Which entries of stp_probes get their own kprobe pre-handler, with the
+ * dispatcher inlined (STP_KPROBE_FAST, kernel runtime): function entry
+ * probes without @entry halves.  Indexed like stp_probes; *n entries. */
+static bool *fast_kprobes(struct gen *G, const struct program *P, int *n)
+{
+	bool kernel = strcmp(G->s->runtime, "user") != 0;
+	bool *fast;
+	int k = 0;
+
+	*n = 0;
+	for (int i = 0; i < P->probes.n; i++)
+		*n += ((const struct rprobe *)P->probes.v[i])->targets.n;
+	fast = arena_alloc(G->a, (size_t)*n + 1);
+	for (int i = 0; i < P->probes.n; i++) {
+		const struct rprobe *p = P->probes.v[i];
+
+		for (int j = 0; j < p->targets.n; j++, k++) {
+			const struct probe_target *t = p->targets.v[j];
+
+			fast[k] = kernel && t->kind == PROV_KPROBE &&
+				  !t->is_return && !p->entries.n;
+		}
+	}
+	return fast;
+}
+
 void translate(struct session *s, const struct program *P, const char *script_name,
 	       FILE *out)
 {
 	struct gen G;
 	struct strbuf frames, code, globals, tvtypes;
-	int ntargets = 0;
+	int ntargets = 0, nfast;
 	struct ptrvec *locks;
+	bool *fast;
 
 	memset(&G, 0, sizeof(G));
 	G.a = &s->arena;
@@ -1658,6 +1685,10 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		fputs("};\n", out);
 	}
 	fputs("\n", out);
+	fast = fast_kprobes(&G, P, &nfast);
+	for (int i = 0; i < nfast; i++)
+		if (fast[i])
+			fprintf(out, "STP_KPROBE_FAST_DECL(%d);\n", i);
 	fputs("const struct stp_probe stp_probes[] = {\n", out);
 	for (int i = 0; i < P->probes.n; i++) {
 		const struct rprobe *p = P->probes.v[i];
@@ -1693,6 +1724,9 @@ void translate(struct session *s, const struct program *P, const char *script_na
 				fprintf(out, ", .entry_handler = probe_%d_entry, "
 					".entry_size = sizeof(struct p%d_entry)",
 					p->id, p->id);
+			if (fast[ntargets])
+				fprintf(out, ", .kprobe_pre = stp_kprobe_pre_%d%s", ntargets,
+					probe_is_quiet(p) ? ", .quiet = 1" : "");
 			fputs(" },\n", out);
 			ntargets++;
 		}
@@ -1702,6 +1736,9 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		gen_tracepoints(out, P);
 		gen_procfs(out, P);
 	}
+	for (int i = 0; i < nfast; i++)
+		if (fast[i])
+			fprintf(out, "STP_KPROBE_FAST(%d)\n", i);
 	sb_free(&frames);
 	sb_free(&code);
 	sb_free(&globals);

@@ -30,6 +30,20 @@ static int stp_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* The generated code's own pre-handler for the kprobe stp_probes[N]
+ * (entry probes without @entry): the dispatcher inlined with N constant
+ * (stp_probe_run_const), no lookup of the probe and no indirect call. */
+#define STP_KPROBE_FAST_DECL(N)						\
+	static int stp_kprobe_pre_##N(struct kprobe *kp, struct pt_regs *regs)
+#define STP_KPROBE_FAST(N)						\
+	STP_KPROBE_FAST_DECL(N)						\
+	{								\
+		(void)kp;						\
+		stp_probe_run_const(&stp_probes[N], regs,		\
+				    stp_kprobe_end_check);		\
+		return 0;						\
+	}
+
 static int stp_kretprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct stp_kprobe *k = container_of(get_kretprobe(ri), struct stp_kprobe, rp);
@@ -108,7 +122,8 @@ static int stp_kprobes_init(void)
 		} else {
 			k->kp.symbol_name = k->name;
 			k->kp.offset = (unsigned int)p->offset;
-			k->kp.pre_handler = stp_kprobe_pre;
+			k->kp.pre_handler = p->kprobe_pre ? p->kprobe_pre
+							  : stp_kprobe_pre;
 		}
 	}
 	return 0;

@@ -164,7 +164,9 @@ static inline long stp_atomic_cmpxchg(stp_atomic_t *a, long old, long v)
  * interrupts off, hence the atomic test-and-set. */
 static inline bool stp_busy_enter(int *busy)
 {
-	return cmpxchg(busy, 0, 1) == 0;
+	int free = 0;
+
+	return try_cmpxchg(busy, &free, 1);	/* tests cmpxchg's ZF */
 }
 
 static inline void stp_busy_exit(int *busy)
