@@ -19,6 +19,7 @@
 #include "debuginfo.h"
 #include "passes.h"
 #include "targets.h"
+#include "usdt.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -60,6 +61,19 @@ static const char *describe_target(struct session *s,
 
 	if (vars && t->kind == PROV_PROCFS)
 		return arena_printf(&s->arena, "%s $value:string", t->pp);
+	if (vars && t->usdt) {		/* usdt.c: $argN by the note */
+		const struct usdt_mark *m = t->usdt;
+
+		sb_init(&sb);
+		sb_puts(&sb, t->pp);
+		for (int i = 0; i < m->nargs; i++)
+			if (!m->args[i].why)
+				sb_printf(&sb, " $arg%d:long", i + 1);
+		sb_puts(&sb, " $name:string $provider:string");
+		r = arena_strdup(&s->arena, sb_cstr(&sb));
+		sb_free(&sb);
+		return r;
+	}
 	if (!vars || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE))
 		return t->pp;
 	if (!f && !t->module && (ds = kernel_types(s, NULL)))
