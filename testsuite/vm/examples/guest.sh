@@ -47,6 +47,12 @@ run vfs_read_count_pid "exec sh -c '$DD500; sleep 4'"
 run device_multi_index "exec sh -c 'echo hi > /tmp/data/x; sleep 4'"
 run read_performed "exec sleep 10"
 run vfs_read_write_count "exec sh -c '$DD500; sleep 6'"
+run vfs_reads_foreach "exec sh -c '$DD500; sleep 4'"
+run vfs_reads_kb "exec sh -c 'dd if=/dev/zero of=/dev/null bs=1 count=1500 2>/dev/null; sleep 4'"
+run vfs_reads_totals "exec sh -c '$DD500; sleep 4'"
+# stderr closed: dd's report fails before reaching vfs_write
+run vfs_write_extractors "exec sh -c 'dd if=/dev/zero of=/dev/null bs=100 count=7 2>&-; sleep 6'"
+run vfs_read_parms "exec sleep 1"
 
 # the flight recorder: loaded and left running, three processes exit,
 # then staprun -A shows what the buffer kept; Ctrl-C (SIGINT) ends it
