@@ -2004,10 +2004,12 @@ static void finish(struct elab *E)
 
 	for (int i = 0; i < E->globals.n; i++) {
 		struct symbol *g = E->globals.v[i];
+		bool mine = g->loc.file == ((struct script *)E->scripts.v[0])->file;
 
-		if (!g->used && !keep) {
-			if (g->decl && !g->decl->private_ &&
-			    g->loc.file == ((struct script *)E->scripts.v[0])->file)
+		/* -u keeps the script's own unused globals, never a
+		 * tapset's: its functions are not typed unless used. */
+		if (!g->used && (!keep || !mine)) {
+			if (g->decl && !g->decl->private_ && mine)
 				sem_warning(E, g->loc, g->name,
 					    "Eliding unused variable '%s'", g->name);
 			continue;

@@ -82,7 +82,9 @@ int main(int argc, char **argv)
 	check(poll_one(tfd, 200) == 0, "poll on empty trace times out");
 	check(poll_one(efd, 0) == 0, "poll on empty errors times out");
 	ctl_read(dir, status, sizeof(status));
-	check(!strcmp(status, "state=running errors=0 skipped=0 lost=0\n"),
+	/* this program holds the trace file open: attached */
+	check(!strcmp(status, "state=running errors=0 skipped=0 lost=0 "
+		     "overwritten=0 attached=1\n"),
 	      "status running");
 	check(ctl_write(dir, "exit\n") == 0, "exit");
 	ev = poll_one(tfd, 5000);
@@ -100,7 +102,9 @@ int main(int argc, char **argv)
 	check(ctl_write(dir, "exit\n") == 0, "second exit is harmless");
 	check(ctl_write(dir, "start\n") == EBUSY, "start after the end gives EBUSY");
 	ctl_read(dir, status, sizeof(status));
-	check(!strcmp(status, "state=done errors=0 skipped=0 lost=0\n"),
+	/* this program holds the trace file open: attached */
+	check(!strcmp(status, "state=done errors=0 skipped=0 lost=0 "
+		     "overwritten=0 attached=1\n"),
 	      "status done");
 	close(tfd);
 	close(efd);
