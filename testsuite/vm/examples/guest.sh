@@ -53,6 +53,23 @@ run vfs_reads_totals "exec sh -c '$DD500; sleep 4'"
 # stderr closed: dd's report fails before reaching vfs_write
 run vfs_write_extractors "exec sh -c 'dd if=/dev/zero of=/dev/null bs=100 count=7 2>&-; sleep 6'"
 run vfs_read_parms "exec sleep 1"
+# the examples with no workload of their own (general/ and the rest)
+run assoc_array "exec true"
+run loops "exec true"
+run probe_and_function "exec sleep 3"
+run timer_hello "exec sleep 6"
+# busybox cat uses sendfile: dd's four read()s (12 bytes, bs=4) reach vfs_read
+run function_args "exec sh -c 'dd if=/tmp/data/hello.txt of=/dev/null bs=4 2>/dev/null; sleep 3'"
+run jiffies_hz "exec sleep 15"
+run irq_count "exec sh -c 'for i in 1 2 3; do echo irq-count > /dev/console; done; sleep 6'"
+run vfs_reads_delete "exec sh -c '$DD500; sleep 7'"
+run vfs_reads_stapio "exec sleep 20"
+run vfs_read_parms_deep "exec sleep 1"
+run vfs_read_parms_struct "exec sleep 1"
+run thread_times "exec sleep 3"
+run ext3_functions "exec sh -c 'echo tmpfs > /tmp/data/shm.txt'"
+run socket_functions "exec sh -c 'sh /t/tcpwl.sh; sleep 6'"
+run tcp_packet_check "exec sh /t/tcpwl.sh"
 
 # the flight recorder: loaded and left running, three processes exit,
 # then staprun -A shows what the buffer kept; Ctrl-C (SIGINT) ends it
