@@ -79,17 +79,87 @@ static inline uint64_t stp_mix64(uint64_t x)
 	return x;
 }
 
-/* FNV-1a over the bytes a stored key keeps (MAXSTRINGLEN - 1 at most);
- * *len is how many. */
+/* String keys go eight bytes at a time (little-endian words; byte i of a
+ * word is the string's byte n + i).  In the kernel, where the arch has
+ * word-at-a-time loads, load_unaligned_zeropad reads the word (a read
+ * past the NUL may touch the next page: that reads as zeros); elsewhere
+ * the word is put together a byte at a time, stopping at the NUL, with the
+ * same value. */
+#if defined(STP_RUNTIME_KERNEL) && defined(CONFIG_DCACHE_WORD_ACCESS) && \
+	defined(__LITTLE_ENDIAN) && BITS_PER_LONG == 64
+#include <asm/word-at-a-time.h>
+#define STP_KEY_WORDS 1
+static inline uint64_t stp_key_word(const char *s)
+{
+	return load_unaligned_zeropad(s);
+}
+#else
+static inline uint64_t stp_key_word(const char *s)
+{
+	uint64_t w = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		w |= (uint64_t)ch << (8 * i);
+		if (!ch)
+			break;
+	}
+	return w;
+}
+#endif
+
+#define STP_ONES  0x0101010101010101ULL
+#define STP_HIGHS 0x8080808080808080ULL
+
+/* Hash of the bytes a stored key keeps (MAXSTRINGLEN - 1 at most, a word
+ * per step); *len is how many. */
 static inline uint64_t stp_hash_str(const char *s, uint32_t *len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t n;
 
-	for (n = 0; n < MAXSTRINGLEN - 1 && s[n]; n++)
-		h = (h ^ (unsigned char)s[n]) * 0x100000001b3ULL;
-	*len = (uint32_t)n;
+	for (n = 0; n < MAXSTRINGLEN - 1; n += 8) {
+		uint64_t w = stp_key_word(s + n), z;
+		size_t room = MAXSTRINGLEN - 1 - n;
+
+		if (room < 8)		/* the byte at the limit counts as NUL */
+			w &= ((uint64_t)1 << (8 * room)) - 1;
+		/* z's lowest set bit is the top bit of w's first zero byte
+		 * (higher ones may be false: only the lowest is used). */
+		z = (w - STP_ONES) & ~w & STP_HIGHS;
+		if (z) {
+			w &= ((z - 1) & ~z) >> 7;	/* the bytes before it */
+			h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+			n += (size_t)__builtin_ctzll(z) >> 3;
+			break;
+		}
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h = h << 29 | h >> 35;
+	}
+	*len = (uint32_t)(n < MAXSTRINGLEN - 1 ? n : MAXSTRINGLEN - 1);
 	return h;
+}
+
+/* Do the len bytes at p and s match, and does p's string end there?
+ * (len <= MAXSTRINGLEN - 1: the bytes s is known to have.) */
+static inline bool stp_key_eq(const char *p, const char *s, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t a, b;
+
+		__builtin_memcpy(&a, p + i, 8);
+		__builtin_memcpy(&b, s + i, 8);
+		if (a != b)
+			return false;
+	}
+	for (; i < len; i++)
+		if (p[i] != s[i])
+			return false;
+	return !p[len];
 }
 
 static inline const char *stp_kstr(const union stp_key *k)
@@ -136,8 +206,8 @@ static inline bool stp_map_slice_match(const struct stp_map *m, int32_t e,
 }
 
 /* Entry e's keys are k's, whose string lengths the hash gave: a string
- * compares as its len bytes with memcmp (a word at a time, where strncmp
- * goes byte by byte), then the entry's key must end there. */
+ * compares as its len bytes, a word at a time (stp_key_eq), then the
+ * entry's key must end there. */
 static inline bool stp_map_key_match(const struct stp_map *m, int32_t e,
 				     const union stp_key *k, const uint32_t *len)
 {
@@ -149,7 +219,7 @@ static inline bool stp_map_key_match(const struct stp_map *m, int32_t e,
 		if (m->ktype[i] == 'l') {
 			if (*(const int64_t *)p != k[i].n)
 				return false;
-		} else if (memcmp(p, stp_kstr(&k[i]), len[i]) || p[len[i]]) {
+		} else if (!stp_key_eq(p, stp_kstr(&k[i]), len[i])) {
 			return false;
 		}
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guru.h"
 #include "translate.h"
 
 enum { MODE_NONE, MODE_READ, MODE_WRITE };
@@ -184,12 +185,27 @@ struct ptrvec *compute_locks(struct arena *a, const struct program *P)
  * flush, the end-of-session check, pp(), the registers and the run count
  * for a handler that can neither print, call exit(), read target
  * variables nor iterate (foreach); an error still takes the full path. */
+/* A call to a pure embedded-C function whose body never names the probe
+ * context (CONTEXT, c->) cannot print, exit or read registers: execname()
+ * keeps a handler quiet. */
+static bool call_is_quiet(const struct expr *e)
+{
+	const struct func *f = e->sym;
+	const char *code;
+
+	if (!f || !f->decl || !(code = f->decl->code))
+		return false;
+	return (guru_pragmas(code) & GP_PURE) && !strstr(code, "CONTEXT") &&
+	       !strstr(code, "c->");
+}
+
 static bool expr_calls(const struct expr *e)
 {
 	if (!e)
 		return false;
 	/* a call, or a read of the probed point's registers and memory */
-	if (e->kind == E_CALL || e->kind == E_EMBEDDED || e->kind == E_TARGET ||
+	if ((e->kind == E_CALL && !call_is_quiet(e)) || e->kind == E_EMBEDDED ||
+	    e->kind == E_TARGET ||
 	    e->kind == E_CAST || e->kind == E_ATVAR || e->kind == E_ENTRY)
 		return true;
 	if (expr_calls(e->a) || expr_calls(e->b) || expr_calls(e->c))

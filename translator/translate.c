@@ -1018,7 +1018,7 @@ static const char *gen_print(struct gen *G, struct expr *e)
 static const char *gen_call(struct gen *G, struct expr *e)
 {
 	const struct func *f = e->sym;
-	const char *vals[64], *frame;
+	const char *vals[64], *frame, *ret_buf = NULL;
 
 	if (!f)
 		return gen_print(G, e);
@@ -1041,11 +1041,17 @@ static const char *gen_call(struct gen *G, struct expr *e)
 	emit(G, "\tif (c->nesting + 1 > MAXNESTING) {\n"
 	     "\t\tstp_error(c, \"MAXNESTING exceeded\");\n\t\tgoto %s;\n\t}\n",
 	     G->err_label);
-	/* The callee's frame is the next one up: fill in its parameters. */
+	/* The callee's frame is the next one up: fill in its parameters.
+	 * A string result goes straight into a temporary of ours (the
+	 * frame's ret_s points at it): no copy after the call. */
 	frame = "callee";
 	emit(G, "\t{\n\tstruct f%d_frame *callee = &((union stp_frame *)"
-	     "c->locals)[c->nesting + 1].f%d;\n\n\tf%d_init(callee);\n",
-	     f->id, f->id, f->id);
+	     "c->locals)[c->nesting + 1].f%d;\n\n", f->id, f->id);
+	if (f->ret == T_STRING) {
+		ret_buf = new_str(G);
+		emit(G, "\tcallee->ret_s = %s;\n", ret_buf);
+	}
+	emit(G, "\tf%d_init(callee);\n", f->id);
 	for (int i = 0; i < e->args.n && i < 64; i++) {
 		const struct symbol *p = f->params.v[i];
 
@@ -1058,10 +1064,8 @@ static const char *gen_call(struct gen *G, struct expr *e)
 	emit(G, "\tc->nesting++;\n\tfn_%s_%d(c);\n\tc->nesting--;\n", f->name, f->id);
 	check_error(G);
 	if (f->ret == T_STRING) {
-		const char *t = new_str(G);
-
-		emit(G, "\tstp_strlcpy(%s, %s->ret_s);\n\t}\n", t, frame);
-		return t;
+		emit(G, "\t}\n");
+		return ret_buf;
 	}
 	if (f->ret == T_LONG) {
 		const char *t = hoist_long(G, fmt(G, "%s->ret", frame));
@@ -1313,7 +1317,7 @@ static void frame_struct(struct strbuf *out, const char *name,
 	for (int i = 0; i < locals->n; i++)
 		frame_member(out, "l", locals->v[i]);
 	if (ret == T_STRING)
-		sb_puts(out, "\tchar ret_s[MAXSTRINGLEN];\n");
+		sb_puts(out, "\tchar *ret_s;\t/* the caller's buffer */\n");
 	else
 		sb_puts(out, "\tint64_t ret;\n");
 	if (fi->nlong)
