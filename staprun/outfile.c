@@ -159,7 +159,8 @@ int out_switch(void)
 	return open_next();
 }
 
-static int write_all(int fd, const char *buf, size_t len)
+/* All of BUF to FD, waiting out EINTR and EAGAIN; 0, or -1 with errno. */
+int write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);

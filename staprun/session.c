@@ -294,28 +294,6 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* All of BUF to FD; 0, or -1 with errno. */
-static int write_all_fd(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			struct pollfd p = { fd, POLLOUT, 0 };
-
-			poll(&p, 1, -1);
-			continue;
-		}
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int control_write(struct session *s, const char *cmd)
 {
 	size_t len = strlen(cmd);
@@ -436,7 +414,7 @@ static void emit(struct session *s, const char *buf, size_t len)
 static void err_write(const char *buf, size_t len)
 {
 	if (len)
-		(void)write_all_fd(2, buf, len);
+		(void)write_all(2, buf, len);
 }
 
 /* The errors stream under -w: drop lines starting "WARNING:", pass the

@@ -114,6 +114,8 @@ int unload_leftover(const struct options *o, const char *arg);
 /* "SIZE_MB[,N]" of -S: 0, or -1 when it is not that. */
 int parse_size_spec(const char *spec, long *mb, long *n);
 /* Open -o's first file (or take stdout).  0, or -1 after a message. */
+/* outfile.c: all of BUF to FD (EINTR, EAGAIN waited out); 0 or -1. */
+int write_all(int fd, const char *buf, size_t len);
 int out_open(const struct options *o);
 /* All of BUF, switching files under -S.  0, or -1 with errno. */
 int out_write(const char *buf, size_t len);
