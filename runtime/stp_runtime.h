@@ -255,6 +255,7 @@ enum stp_probe_kind {
 	STP_PROBE_UPROBE,		/* process("PATH").function("f") */
 	STP_PROBE_TRACE,		/* kernel.trace("NAME") */
 	STP_PROBE_PROCFS,		/* procfs("NAME").read/.write */
+	STP_PROBE_PROCEVENT,		/* process.begin/.end (linux/procevents.c) */
 };
 
 struct kprobe;

@@ -15,6 +15,7 @@
 #include "debuginfo.h"
 #include "elfsyms.h"
 #include "probes.h"
+#include "procevents.h"
 #include "procfs.h"
 #include "usdt.h"
 #include "targets.h"
@@ -551,6 +552,8 @@ enum match_result match_provider(struct session *s,
 		r = match_trace(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)
 		r = match_kprobe(s, pp, &t, out, msg);
+	if (r == MATCH_NONE)
+		r = match_procevents(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)
 		r = match_process(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)

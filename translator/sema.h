@@ -52,6 +52,7 @@ enum provider {
 	PROV_PROFILE, PROV_UPROBE,
 	PROV_TRACE,		/* kernel.trace("NAME"): tracepoints.c */
 	PROV_PROCFS,		/* procfs("NAME").read/.write: procfs.c */
+	PROV_PROCEVENT,		/* process.begin/.end...: procevents.c */
 };
 
 struct dfunc;
@@ -80,6 +81,10 @@ struct probe_target {
 	int64_t umask, maxsize;
 	/* process("PATH").mark("NAME"): the USDT note (a uprobe) */
 	const struct usdt_mark *usdt;
+	/* process[(PID|"PATH")][.thread].begin/.end: the event (enum
+	 * procevent), the PID (0: none); path is PATH as found */
+	int procevent;
+	int64_t pid;
 };
 
 /* A target variable access as pass 2 resolved it (targets.c): a start

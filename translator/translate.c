@@ -15,6 +15,7 @@
 #include "guru.h"
 #include "parse.h"
 #include "sema.h"
+#include "procevents.h"
 #include "procfs.h"
 #include "tracepoints.h"
 #include "usdt.h"
@@ -1580,6 +1581,7 @@ static const char *const kind_names[] = {
 	[PROV_TIMER] = "STP_PROBE_TIMER", [PROV_KPROBE] = "STP_PROBE_KPROBE",
 	[PROV_PROFILE] = "STP_PROBE_PROFILE", [PROV_UPROBE] = "STP_PROBE_UPROBE",
 	[PROV_TRACE] = "STP_PROBE_TRACE", [PROV_PROCFS] = "STP_PROBE_PROCFS",
+	[PROV_PROCEVENT] = "STP_PROBE_PROCEVENT",
 };
 
 /* Which entries of stp_probes get their own kprobe pre-handler, with the
@@ -1739,6 +1741,7 @@ void translate(struct session *s, const struct program *P, const char *script_na
 	if (strcmp(s->runtime, "user")) {
 		gen_tracepoints(out, P);
 		gen_procfs(out, P);
+		gen_procevents(out, P);
 	}
 	for (int i = 0; i < nfast; i++)
 		if (fast[i])

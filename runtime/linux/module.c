@@ -39,6 +39,7 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "uprobes.c"
 #include "tracepoint.c"
 #include "procfs.c"
+#include "procevents.c"
 #include "memory.c"
 #include "target.c"
 #include "usdt.c"
@@ -178,6 +179,7 @@ static void stp_ctl_end(void)
 		stp_uprobes_stop();
 		stp_tracepoints_stop();
 		stp_procfs_stop();
+		stp_procevents_stop();
 		stp_timers_stop();
 		stp_session_stop();	/* end or error probes */
 		fallthrough;
@@ -238,7 +240,8 @@ static int stp_ctl_start(void)
 	stp_session_set_running();
 	if (stp_session_state() == STP_SESSION_RUNNING &&
 	    (stp_kprobes_start() || stp_uprobes_start() ||
-	     stp_tracepoints_start() || stp_procfs_start())) {
+	     stp_tracepoints_start() || stp_procfs_start() ||
+	     stp_procevents_start())) {
 		/* A probe point that cannot be registered ends the session
 		 * as an error (its message is in the errors ring). */
 		stp_atomic_inc(&stp_sess.errors);
@@ -310,6 +313,9 @@ static int __init stp_module_init(void)
 	rc = stp_procfs_init();
 	if (rc)
 		goto out_timers;
+	rc = stp_procevents_init();
+	if (rc)
+		goto out_timers;
 	if (stp_session_start()) {	/* its message is in the errors ring */
 		rc = -ENOMEM;
 		goto out_timers;
@@ -326,6 +332,7 @@ out_timers:
 	stp_uprobes_free();
 	stp_tracepoints_free();
 	stp_procfs_free();
+	stp_procevents_free();
 	stp_timers_free();
 out_kout:
 	stp_kout_leftovers();
@@ -342,6 +349,7 @@ static void __exit stp_module_exit(void)
 	stp_uprobes_free();
 	stp_tracepoints_free();
 	stp_procfs_free();
+	stp_procevents_free();
 	stp_timers_free();
 	stp_kout_leftovers();
 	stp_kout_free();

@@ -1,0 +1,80 @@
+#!/bin/sh
+# guest.sh - the VM side of testsuite/vm/procevents/run-tests (busybox sh).
+#
+#   sh /t/guest.sh STAPRUN PEWL PEWL2
+#
+# pe_all.ko runs in the background while the workload runs: a `PEWL
+# sleep` started before it (an existing process with a second thread,
+# killed during the session), `PEWL threads 2` and `PEWL2 threads 0` (the
+# same program under another file) started during it.  pe_target.ko runs
+# `PEWL fork` as its -c command, another sleeper beside it.  pe_json.ko
+# serves its JSON files, read with cat.  Every result goes to /tmp/res/NAME,
+# printed at the end as "@@@ NAME", the content, "@@@." for the host.
+SR=$1
+PEWL=$2
+PEWL2=$3
+R=/tmp/res
+mkdir -p $R
+
+# wait_for FILE TEXT: until FILE has a line TEXT (at most ~60 s)
+wait_for() {
+	n=0
+	while ! grep -qx "$2" "$1" 2>/dev/null && [ $n -lt 300 ]; do
+		sleep 0.2
+		n=$((n + 1))
+	done
+}
+
+# ---- pe_all: every process ----
+$PEWL sleep &
+SP=$!
+echo $SP > $R/sleeper.pid
+$SR /t/ko/pe_all.ko > $R/all.out 2> $R/all.err &
+STP=$!
+wait_for $R/all.out ready
+$PEWL threads 2 &
+NP=$!
+wait $NP
+echo $NP > $R/new.pid
+$PEWL2 threads 0 &
+OP=$!
+wait $OP
+echo $OP > $R/other.pid
+kill -9 $SP
+wait $SP
+kill -INT $STP
+wait $STP
+echo $? > $R/all.rc
+
+# ---- pe_target: -c, its process tree only ----
+$PEWL sleep &
+SP2=$!
+echo $SP2 > $R/sleeper2.pid
+timeout -s INT 120 $SR -c "$PEWL fork" /t/ko/pe_target.ko \
+	> $R/target.out 2> $R/target.err
+echo $? > $R/target.rc
+kill -9 $SP2
+wait $SP2 2>/dev/null
+
+# ---- pe_json: the JSON tapset's procfs files ----
+if [ -f /t/ko/pe_json.ko ]; then
+	$SR /t/ko/pe_json.ko > $R/json.out 2> $R/json.err &
+	STP=$!
+	wait_for $R/json.out ready
+	cat /proc/systemtap/pe_json/metadata.json > $R/meta1.json 2>&1
+	cat /proc/systemtap/pe_json/data.json > $R/data1.json 2>&1
+	$PEWL threads 1
+	$PEWL threads 1
+	cat /proc/systemtap/pe_json/data.json > $R/data2.json 2>&1
+	kill -INT $STP
+	wait $STP
+	echo $? > $R/json.rc
+fi
+grep -c '^pe_' /proc/modules > $R/leftover.out
+
+for f in $R/*; do
+	echo "@@@ ${f#$R/}"
+	cat $f
+	echo		# a file may not end in a newline
+	echo "@@@."
+done
