@@ -153,6 +153,12 @@ struct dsource *dwarf_open(struct arena *a, const char *path,
 const struct dfunc *dwarf_find_line(struct dsource *s, const char *func,
 				    const char *file, int line,
 				    const char **why);
+/* Unoptimized code (-O0, as DW_AT_producer says) keeps its variables in
+ * stack slots that its prologue fills: the function named name with its
+ * variables located at its first statement after the prologue (the
+ * second row of its line table).  NULL when the code is optimized (its
+ * locations hold at the entry) or there is no such row. */
+const struct dfunc *dwarf_func_body(struct dsource *s, const char *name);
 /* Does a DWARF file name (a path) match FILE: the same, or ending in
  * "/FILE"? */
 bool dwarf_file_matches(const char *path, const char *file);

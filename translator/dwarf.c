@@ -827,6 +827,68 @@ const struct dfunc *dwarf_find_line(struct dsource *s, const char *func,
 	return NULL;
 }
 
+/* ---- user programs: where a prologue ends ---- */
+
+/* gcc records its options in DW_AT_producer ("GNU C17 12.2.0 -g -O2"):
+ * the last -O decides; none is -O0. */
+static bool cu_optimized(Dwarf_Die *fn)
+{
+	Dwarf_Die cud;
+	Dwarf_Attribute at;
+	const char *p, *o, *last = NULL;
+
+	if (!dwarf_diecu(fn, &cud, NULL, NULL) ||
+	    !dwarf_attr(&cud, DW_AT_producer, &at) ||
+	    !(p = dwarf_formstring(&at)))
+		return true;		/* unknown: trust the locations */
+	for (o = strstr(p, " -O"); o; o = strstr(o + 3, " -O"))
+		last = o;
+	return last && last[3] != '0';
+}
+
+const struct dfunc *dwarf_func_body(struct dsource *s, const char *name)
+{
+	struct dw_impl *di = s && s->each_func == dw_each_func ? impl(s) : NULL;
+	Dwarf_Die fn, cud;
+	Dwarf_Lines *lines;
+	Dwarf_Addr lo, hi, entry, best = 0;
+	size_t n, lo_i = 0, hi_i;
+
+	if (!di)
+		return NULL;
+	for (hi_i = di->nfuncs; lo_i < hi_i;) {
+		size_t mid = lo_i + (hi_i - lo_i) / 2;
+		int c = strcmp(di->funcs[mid].name, name);
+
+		if (!c) {
+			lo_i = mid;
+			break;
+		}
+		if (c < 0)
+			lo_i = mid + 1;
+		else
+			hi_i = mid;
+	}
+	if (lo_i >= di->nfuncs || strcmp(di->funcs[lo_i].name, name) ||
+	    !dwarf_offdie(di->dw, di->funcs[lo_i].off, &fn) ||
+	    cu_optimized(&fn) || func_entry(&fn, &entry))
+		return NULL;
+	entry_range(&fn, &lo, &hi);
+	if (!dwarf_diecu(&fn, &cud, NULL, NULL) ||
+	    dwarf_getsrclines(&cud, &lines, &n))
+		return NULL;
+	/* the second row of the function's lines: its first statement */
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a;
+
+		if (l && !dwarf_lineaddr(l, &a) && a > entry && a < hi &&
+		    (!best || a < best))
+			best = a;
+	}
+	return best ? build_func(s, &fn, di->funcs[lo_i].name, best) : NULL;
+}
+
 /* ---- opening ---- */
 
 static void dw_close(struct dsource *s)
@@ -876,6 +938,8 @@ struct dsource *dwarf_open(struct arena *a, const char *path,
 		return NULL;
 	}
 	di->cfi = dwfl_module_dwarf_cfi(m, &di->cfi_bias);
+	if (!di->cfi)		/* executables keep their CFI in .eh_frame */
+		di->cfi = dwfl_module_eh_cfi(m, &di->cfi_bias);
 	di->voidt = dt_new(s, DT_VOID, 0, "void");
 	di->unknown = dt_new(s, DT_UNKNOWN, 0, "");
 	s->fill_target = dw_fill_target;

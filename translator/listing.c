@@ -74,7 +74,8 @@ static const char *describe_target(struct session *s,
 		sb_free(&sb);
 		return r;
 	}
-	if (!vars || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE))
+	if (!vars || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE &&
+		      (t->kind != PROV_UPROBE || !f)))
 		return t->pp;
 	if (!f && !t->module && (ds = kernel_types(s, NULL)))
 		f = ds->find_func(ds, t->symbol);

@@ -20,6 +20,7 @@
 #include "usdt.h"
 #include "targets.h"
 #include "tracepoints.h"
+#include "udwarf.h"
 
 static void *arena_dup(struct arena *a, const void *p, size_t n)
 {
@@ -452,7 +453,9 @@ static enum match_result match_process(struct session *s,
 	const struct pp_comp *c0 = comp(pp, 0), *c1 = comp(pp, 1),
 			     *tail = comp(pp, 2);
 	const struct elf_syms *es;
-	const char *path, *why, *name;
+	const char *path, *why, *name, *dwhy = NULL;
+	struct dsource *ds;
+	enum match_result r;
 	bool wild;
 	int before = out->n;
 
@@ -464,8 +467,7 @@ static enum match_result match_process(struct session *s,
 		    (tail && (tail->arg || (!is(tail, "return") &&
 					    !is(tail, "call")))))
 			return MATCH_NONE;
-	} else if (!is(c1, "statement") || c1->arg->kind != E_NUM ||
-		   pp->comps.n > 2) {
+	} else if (!is(c1, "statement") || pp->comps.n > 2) {
 		return MATCH_NONE;
 	}
 	if (!strcmp(s->runtime, "user")) {
@@ -483,6 +485,12 @@ static enum match_result match_process(struct session *s,
 	t->kind = PROV_UPROBE;
 	t->path = path;
 	t->is_return = is(tail, "return");
+	/* the program's DWARF (udwarf.c), when it was built with -g */
+	ds = module_types(s, path, &dwhy);
+	t->types_why = ds ? NULL : dwhy;
+	if (is(c1, "statement") && c1->arg->kind == E_STR)
+		return udwarf_statement(s, pp, t, es, ds, dwhy, c1->arg->str,
+					out, msg);
 	if (is(c1, "statement")) {
 		t->offset = elf_addr_offset(es, (uint64_t)c1->arg->num);
 		if (t->offset < 0) {
@@ -497,10 +505,17 @@ static enum match_result match_process(struct session *s,
 		return MATCH_OK;
 	}
 	name = c1->arg->str;
+	if (ds) {
+		r = udwarf_functions(s, pp, t, es, ds, name, out, msg);
+		/* a wildcard goes on to the symbols DWARF lacks (libc's) */
+		if (r != MATCH_NONE && (r != MATCH_OK || strchr(name, '@') ||
+					!strpbrk(name, "*?[")))
+			return r;
+	}
 	if (strpbrk(name, "@:")) {
-		*msg = "@file:line needs the program's DWARF debuginfo, which "
-		       "is not supported yet in this version";
-		return MATCH_UNAVAILABLE;
+		*msg = arena_printf(&s->arena, "@file:line needs the program's "
+				    "DWARF debuginfo: %s", dwhy);
+		return MATCH_ERROR;
 	}
 	wild = strpbrk(name, "*?[") != NULL;
 	for (int i = 0; i < es->nfuncs; i++) {
@@ -508,6 +523,9 @@ static enum match_result match_process(struct session *s,
 		struct probe_target *u;
 
 		if (wild ? fnmatch(name, f->name, 0) : strcmp(name, f->name))
+			continue;
+		/* a wildcard's functions with DWARF are matched above */
+		if (ds && ds->find_func(ds, f->name))
 			continue;
 		u = arena_dup(&s->arena, t, sizeof(*t));
 		u->symbol = f->name;

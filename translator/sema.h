@@ -139,6 +139,13 @@ struct tv_access {
 	struct ptrvec vars;		/* TVF_PRETTY_VARS: struct tv_access *
 					   each with its name in 'name' */
 	const char *name;
+	/* a uprobe's (or @cast to a user program's type): reads through the
+	 * user accessors; ubias: konst is a link-time address (DW_OP_addr)
+	 * that the load bias moves, found as the probed address (upc, link
+	 * time) against the uprobe's instruction pointer */
+	bool user;
+	bool ubias;
+	uint64_t upc;
 };
 
 /* A global a probe locks while it runs (locks.c). */

@@ -160,6 +160,8 @@ struct walk {
 	int64_t bits;			/* a bitfield's offset in its byte */
 	int bit_size;
 	const char *what;		/* "$file->f_path" so far, for messages */
+	bool user;			/* a uprobe's: user memory */
+	uint64_t upc;			/* a uprobe's link-time address */
 };
 
 static void step(struct walk *w, enum tv_step_kind kind, int64_t off,
@@ -449,6 +451,11 @@ static const char *loc_first(struct walk *w, const struct dloc_op *op,
 		   at == DW_OP_const2u || at == DW_OP_const4u ||
 		   at == DW_OP_const8u || at == DW_OP_constu) {
 		acc->konst = (int64_t)op->number;
+	} else if (at == DW_OP_addr && w->user) {
+		/* a program's static data: moved by the load bias */
+		acc->konst = (int64_t)op->number;
+		acc->ubias = true;
+		acc->upc = w->upc;
 	} else if (at == DW_OP_addr) {
 		return bad_op(w, op, " (static data of a module needs its "
 			      "load address)");
@@ -509,11 +516,13 @@ static void pretty_var(struct walk *w, const struct dvar *dv, struct expr *e,
 		       bool tracepoint)
 {
 	struct tv_access *v = arena_alloc(w->a, sizeof(*v));
-	struct walk vw = { w->a, v, dv->type, false, 0, 0, dv->name };
+	struct walk vw = { w->a, v, dv->type, false, 0, 0, dv->name, w->user,
+			   w->upc };
 	struct expr dummy = { 0 };
 	int64_t size = dt_resolve(dv->type)->size;
 
 	v->name = dv->name;
+	v->user = w->user;
 	v->size = (int)(size > 0 && size < 8 ? size : 8);
 	pv_push(w->a, &w->acc->vars, v);
 	if (dv->has_loc) {
@@ -568,11 +577,12 @@ static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 	if (!strcmp(n, "return") && t->is_return &&
 	    dt_resolve(f->ret)->kind != DT_VOID) {
 		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
-		struct walk vw = { w->a, v, f->ret, false, 0, 0, "return" };
+		struct walk vw = { w->a, v, f->ret, false, 0, 0, "return", w->user, 0 };
 		struct expr dummy = { 0 };
 
 		v->base = TVB_RETURN;
 		v->name = "return";
+		v->user = w->user;
 		dummy.pretty = e->pretty;
 		if (e->pretty)
 			finish(&vw, &dummy, false);
@@ -621,6 +631,11 @@ static const char *no_local(struct arena *a, const struct dfunc *f,
 
 static const char *no_types(struct session *s, const struct probe_target *t)
 {
+	if (t->kind == PROV_UPROBE)
+		return arena_printf(&s->arena, "cannot read target variables "
+				    "in '%s': %s", t->path, t->types_why
+				    ? t->types_why : "it has no DWARF debuginfo "
+				    "for this function");
 	if (t->module)
 		return arena_printf(&s->arena, "cannot read target variables "
 				    "in module '%s': %s", t->module,
@@ -656,7 +671,7 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 {
 	struct arena *a = &s->arena;
 	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
-	struct walk w = { a, acc, NULL, false, 0, 0, e->name };
+	struct walk w = { a, acc, NULL, false, 0, 0, e->name, false, 0 };
 	struct probe_target entry;
 	const struct dfunc *f;
 	const struct dvar *v;
@@ -676,7 +691,18 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		const struct dtype *ty;
 		struct dtype *ptr;
 
-		if (e->str3 && strcmp(e->str3, "kernel") &&
+		size_t n3 = e->str3 ? strlen(e->str3) : 0;
+
+		if (e->str3 && e->str3[0] == '/' &&
+		    (n3 < 3 || strcmp(e->str3 + n3 - 3, ".ko"))) {
+			/* a user program or library: its DWARF, user memory */
+			ds = module_types(s, e->str3, &why);
+			if (!ds)
+				return arena_printf(a, "@cast to a type of '%s': "
+						    "%s", e->str3, why);
+			acc->user = true;
+			w.user = true;
+		} else if (e->str3 && strcmp(e->str3, "kernel") &&
 		    strncmp(e->str3, "kernel<", 7))
 			ds = cast_module(s, e->str3, &why);
 		else
@@ -700,12 +726,21 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		e->tv = acc;
 		return walk_comps(&w, e, address_of);
 	}
-	if (!t || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE))
+	if (!t || (t->kind != PROV_KPROBE && t->kind != PROV_TRACE &&
+		   t->kind != PROV_UPROBE))
 		return arena_printf(a, "target variables are only available in "
-				    "kernel.function, kprobe.function and "
-				    "kernel.trace probes, not in '%s'",
-				    t ? t->pp : "?");
-	if (!f && !t->module) {
+				    "kernel.function, kprobe.function, "
+				    "kernel.trace and process.function probes, "
+				    "not in '%s'", t ? t->pp : "?");
+	if (t->kind == PROV_UPROBE) {
+		if (at_entry)
+			return arena_printf(a, "@entry is not supported yet in "
+					    "user-space .return probes");
+		acc->user = true;
+		w.user = true;
+		w.upc = f ? f->pc : 0;
+	}
+	if (!f && !t->module && t->kind != PROV_UPROBE) {
 		struct dsource *ds = kernel_types(s, NULL);
 
 		f = ds ? ds->find_func(ds, t->symbol) : NULL;

@@ -651,6 +651,12 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 		emit(G, "\t%s = %s;\n", v, gen_expr(G, e->a));
 		break;
 	case TVB_LOC:
+		if (acc->reg < 0 && acc->ubias) {	/* DW_OP_addr in a uprobe */
+			emit(G, "\t%s = stp_uprobe_addr(c, %lldLL, %lldLL);\n", v,
+			     (long long)acc->konst, (long long)acc->upc);
+			check_error(G);
+			break;
+		}
 		if (acc->reg < 0) {
 			emit(G, "\t%s = %lldLL;\n", v, (long long)acc->konst);
 			break;
@@ -667,7 +673,8 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 
 		switch (st->kind) {
 		case TVS_LOAD:
-			emit(G, "\t%s = stp_kread(c, %s, 8, false);\n", v, v);
+			emit(G, "\t%s = stp_kread(c, %s, 8, %s);\n", v, v,
+			     acc->user ? "true" : "false");
 			check_error(G);
 			break;
 		case TVS_ADD:
@@ -719,19 +726,22 @@ static const char *gen_target(struct gen *G, struct expr *e)
 			    : va->base == TVB_TPARG ? fmt(G, "stp_tv_tparg(c, %d)", va->arg)
 			    : fmt(G, "stp_tv_arg(c, %d)", va->arg);
 			if (va->final == TVF_READ) {
-				emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", x, x,
-				     va->size);
+				emit(G, "\t%s = stp_kread(c, %s, %d, %s);\n", x, x,
+				     va->size, va->user ? "true" : "false");
 				check_error(G);
 			}
 			if (va->final == TVF_PRETTY && !va->pointee)
-				emit(G, "\tstp_tv_format(c, %s, &tvt%d, %s, %d, false);\n",
-				     s, tv_desc(G, va->type, va->depth), x, va->depth);
+				emit(G, "\tstp_tv_format(c, %s, &tvt%d, %s, %d, %s);\n",
+				     s, tv_desc(G, va->type, va->depth), x, va->depth,
+				     va->user ? "true" : "false");
 			else if (va->final == TVF_PRETTY && va->pointee)
-				emit(G, "\tstp_tv_format_pointee(c, %s, &tvt%d, %s, %d, false);\n",
-				     s, tv_desc(G, va->type, va->depth), x, va->depth);
+				emit(G, "\tstp_tv_format_pointee(c, %s, &tvt%d, %s, %d, %s);\n",
+				     s, tv_desc(G, va->type, va->depth), x, va->depth,
+				     va->user ? "true" : "false");
 			else if (va->final == TVF_PRETTY_VALUE)
-				emit(G, "\tstp_tv_format_value(c, %s, &tvt%d, %s, %d, false);\n",
-				     s, tv_desc(G, va->type, 0), x, va->depth);
+				emit(G, "\tstp_tv_format_value(c, %s, &tvt%d, %s, %d, %s);\n",
+				     s, tv_desc(G, va->type, 0), x, va->depth,
+				     va->user ? "true" : "false");
 			else
 				emit(G, "\tstp_tv_hex(%s, %s, %d);\n", s, x, va->size);
 		}
@@ -743,7 +753,8 @@ static const char *gen_target(struct gen *G, struct expr *e)
 	case TVF_VALUE:
 		return tv_narrow(G, v, acc->size, acc->is_signed);
 	case TVF_READ:
-		emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", v, v, acc->size);
+		emit(G, "\t%s = stp_kread(c, %s, %d, %s);\n", v, v, acc->size,
+		     acc->user ? "true" : "false");
 		check_error(G);
 		if (acc->bit_size)
 			return fmt(G, "stp_tv_bits(%s, %d, %d, %d)", v, acc->bit_shift,
@@ -753,17 +764,19 @@ static const char *gen_target(struct gen *G, struct expr *e)
 		return v;
 	case TVF_CHARS:
 		s = new_str(G);
-		emit(G, "\tstp_tv_chars(c, %s, %s, %d, false);\n", s, v, acc->size);
+		emit(G, "\tstp_tv_chars(c, %s, %s, %d, %s);\n", s, v, acc->size,
+		     acc->user ? "true" : "false");
 		check_error(G);
 		return s;
 	case TVF_PRETTY:
 	case TVF_PRETTY_VALUE:
 		s = new_str(G);
 		emit(G, "\t%s[0] = '\\0';\n", s);
-		emit(G, "\t%s(c, %s, &tvt%d, %s, %d, false);\n",
+		emit(G, "\t%s(c, %s, &tvt%d, %s, %d, %s);\n",
 		     acc->final == TVF_PRETTY_VALUE ? "stp_tv_format_value"
 		     : acc->pointee ? "stp_tv_format_pointee" : "stp_tv_format",
-		     s, tv_desc(G, acc->type, acc->depth), v, acc->depth);
+		     s, tv_desc(G, acc->type, acc->depth), v, acc->depth,
+		     acc->user ? "true" : "false");
 		check_error(G);
 		return s;
 	default:
@@ -795,8 +808,8 @@ static const char *gen_target_write(struct gen *G, struct expr *e)
 		addr = tv_walk(G, lv, acc);
 		if (!plain) {
 			cur = new_long(G);
-			emit(G, "\t%s = stp_kread(c, %s, %d, false);\n", cur, addr,
-			     acc->size);
+			emit(G, "\t%s = stp_kread(c, %s, %d, %s);\n", cur, addr,
+			     acc->size, acc->user ? "true" : "false");
 			check_error(G);
 			cur = hoist_long(G, tv_narrow(G, cur, acc->size,
 						       acc->is_signed));

@@ -33,6 +33,24 @@ struct stp_uprobe {
 static struct stp_uprobe *stp_uprobes;
 static int stp_nuprobes;
 
+/* A static variable of a PIE or a shared library (DWARF's DW_OP_addr):
+ * its link-time address addr moved by where the file is loaded in this
+ * process.  An entry or statement uprobe's handler sees the instruction
+ * pointer at its breakpoint, whose link-time address pc the translator
+ * knows, so the load bias is their difference (0 for a non-PIE). */
+static __maybe_unused int64_t stp_uprobe_addr(struct stp_context *c,
+					      int64_t addr, int64_t pc)
+{
+	struct pt_regs *r = c->regs;
+
+	if (!r || !user_mode(r)) {
+		stp_error(c, "no user registers to find the load address of "
+			  "0x%llx", (unsigned long long)addr);
+		return 0;
+	}
+	return (int64_t)((uint64_t)addr + (instruction_pointer(r) - (uint64_t)pc));
+}
+
 static int stp_uprobe_entry(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct stp_uprobe *u = container_of(uc, struct stp_uprobe, uc);
