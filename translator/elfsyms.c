@@ -106,6 +106,7 @@ static void read_funcs(struct arena *a, Elf *e, Elf_Scn *scn,
 			continue;
 		es->funcs[k++] = (struct elf_func){
 			arena_strdup(a, name), sym.st_value, (uint64_t)off,
+			sym.st_size,
 		};
 	}
 	if (k)

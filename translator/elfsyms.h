@@ -14,6 +14,7 @@ struct elf_func {
 	const char *name;
 	uint64_t addr;			/* st_value, the link-time address */
 	uint64_t offset;		/* in the file */
+	uint64_t size;			/* st_size: its code's bytes */
 };
 
 struct elf_segment {

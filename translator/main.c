@@ -76,6 +76,11 @@ static void usage(FILE *out)
 "  -t                 collect probe timing statistics\n"
 "  -G VAR=VALUE       set a global variable when the module starts\n"
 "  -B OPT             pass OPT to make (kbuild)\n"
+"  -d FILE            put FILE's symbol table (an executable or shared\n"
+"                     library) in the module, for usymname() and\n"
+"                     print_ubacktrace(); -c CMD's executable and\n"
+"                     process(\"PATH\") probes' files are added anyway\n"
+"  --ldd              add the shared libraries those files need (ldd)\n"
 "  --runtime=MODE     kernel (default) or user\n"
 "  --privilege=LEVEL  stapdev (default), stapsys or stapusr (stapusr: only\n"
 "                     probes and functions safe for unprivileged users)\n"
@@ -101,7 +106,7 @@ static void version(void)
 /* Long options without a one-letter form. */
 enum {
 	OPT_RUNTIME = 256, OPT_PRIVILEGE, OPT_COMPATIBLE, OPT_VM,
-	OPT_UNPRIVILEGED, OPT_SIGN_MODULE,
+	OPT_UNPRIVILEGED, OPT_SIGN_MODULE, OPT_LDD,
 };
 
 static const struct option long_opts[] = {
@@ -113,6 +118,7 @@ static const struct option long_opts[] = {
 	{ "compatible", required_argument, NULL, OPT_COMPATIBLE },
 	{ "vm", optional_argument, NULL, OPT_VM },
 	{ "sign-module", optional_argument, NULL, OPT_SIGN_MODULE },
+	{ "ldd", no_argument, NULL, OPT_LDD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,7 +146,7 @@ static void parse_args(struct session *s, int argc, char **argv)
 	s->compatible = LANGUAGE_LEVEL;
 	/* '+': stop at the script name, so script arguments like -5 pass. */
 	while ((c = getopt_long(argc, argv,
-				"+hVp:ve:I:D:guwWm:r:a:ko:c:x:l:L:FS:s:btG:B:",
+				"+hVp:ve:I:D:guwWm:r:a:ko:c:x:l:L:FS:s:btG:B:d:",
 				long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -237,6 +243,12 @@ static void parse_args(struct session *s, int argc, char **argv)
 			break;
 		case 'B':
 			pv_push(&s->arena, &s->make_opts, optarg);
+			break;
+		case 'd':
+			pv_push(&s->arena, &s->sym_files, optarg);
+			break;
+		case OPT_LDD:
+			s->ldd = true;
 			break;
 		case OPT_RUNTIME:
 			if (strcmp(optarg, "kernel") && strcmp(optarg, "user")) {

@@ -45,6 +45,8 @@ struct session {
 	struct ptrvec macros;		/* -D NAME[=VAL] */
 	struct ptrvec globals;		/* -G VAR=VAL */
 	struct ptrvec make_opts;	/* -B OPT */
+	struct ptrvec sym_files;	/* -d FILE: user symbol tables */
+	bool ldd;			/* --ldd: their shared libraries too */
 	int argc;			/* script arguments */
 	char **argv;
 	struct arena arena;

@@ -19,6 +19,7 @@
 #include "procfs.h"
 #include "tracepoints.h"
 #include "usdt.h"
+#include "usyms.h"
 #include "translate.h"
 
 #define MAX_ARRAYS 1024
@@ -1755,6 +1756,7 @@ void translate(struct session *s, const struct program *P, const char *script_na
 		gen_tracepoints(out, P);
 		gen_procfs(out, P);
 		gen_procevents(out, P);
+		gen_usyms(out, s, P);
 	}
 	for (int i = 0; i < nfast; i++)
 		if (fast[i])

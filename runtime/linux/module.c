@@ -43,6 +43,7 @@ static int stp_ctl_status(char *buf, size_t size);
 #include "memory.c"
 #include "target.c"
 #include "usdt.c"
+#include "usyms.c"
 
 static DEFINE_MUTEX(stp_ctl_mutex);
 static int stp_kstate;			/* enum stp_kstate */
@@ -298,6 +299,7 @@ static int __init stp_module_init(void)
 	rc = stp_kout_init();
 	if (rc)
 		return rc;
+	stp_usyms_init();
 	rc = stp_timers_init();
 	if (rc)
 		goto out_kout;
@@ -335,6 +337,7 @@ out_timers:
 	stp_procevents_free();
 	stp_timers_free();
 out_kout:
+	stp_usyms_free();
 	stp_kout_leftovers();
 	stp_kout_free();
 	return rc;
@@ -351,6 +354,7 @@ static void __exit stp_module_exit(void)
 	stp_procfs_free();
 	stp_procevents_free();
 	stp_timers_free();
+	stp_usyms_free();
 	stp_kout_leftovers();
 	stp_kout_free();
 }

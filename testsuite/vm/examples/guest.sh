@@ -13,9 +13,9 @@ R=/tmp/res
 mkdir -p $R
 ip link set lo up
 
-run() {	# NAME CMD: staprun -c CMD on ex_NAME.ko, at most 90 s
-	[ -f $K/ex_$1.ko ] || return
-	timeout -s INT 90 $SR -c "$2" $K/ex_$1.ko > $R/$1.out 2> $R/$1.err
+run() {	# NAME CMD [KO]: staprun -c CMD on ex_KO.ko (KO: NAME), at most 90 s
+	[ -f $K/ex_${3:-$1}.ko ] || return
+	timeout -s INT 90 $SR -c "$2" $K/ex_${3:-$1}.ko > $R/$1.out 2> $R/$1.err
 	echo $? > $R/$1.rc
 }
 
@@ -27,7 +27,9 @@ run tcp_handshake "exec sh /t/tcpwl.sh"
 run nettop "exec sh /t/tcpwl.sh"
 run socket_summary "exec sh /t/tcpwl.sh"
 run iotop "exec dd if=/dev/zero of=/dev/null bs=1024 count=300 2>/dev/null"
-run disk_latency "exec cat /tmp/data/hello.txt > /dev/null"
+run disk_latency_none "exec cat /tmp/data/hello.txt > /dev/null" disk_latency
+[ -f /t/brd.ko ] && insmod /t/brd.ko rd_nr=1 rd_size=1024
+run disk_latency "dd if=/dev/zero of=/dev/ram0 bs=4k count=32 oflag=direct 2>/dev/null; dd if=/dev/ram0 of=/dev/null bs=4k count=48 iflag=direct 2>/dev/null"
 run pagefault_hist "exec ls -R /t > /dev/null"
 run pagefault_alias "exec ls /t > /dev/null"
 run sigmon 'exec sh -c "sleep 5 & usleep 300000; kill -TERM \$!; wait"'
