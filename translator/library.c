@@ -69,7 +69,8 @@ static void list_tapsets(struct session *s, const char *dir, struct ptrvec *file
 				arena_printf(&s->arena, "%s/%s", dir, de->d_name));
 	}
 	closedir(d);
-	qsort(found.v, (size_t)found.n, sizeof(void *), cmp_str);
+	if (found.n)
+		qsort(found.v, (size_t)found.n, sizeof(void *), cmp_str);
 	for (int i = 0; i < found.n; i++) {
 		const char *base = strrchr(found.v[i], '/') + 1;
 		int j;
@@ -81,6 +82,71 @@ static void list_tapsets(struct session *s, const char *dir, struct ptrvec *file
 			files->v[j] = found.v[i];
 		else
 			pv_push(&s->arena, files, found.v[i]);
+	}
+}
+
+/* The *.stpm files of one directory, sorted, into files (shadowing one
+ * of the same name there). */
+static void list_macro_files(struct session *s, const char *dir,
+			     struct ptrvec *files)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct ptrvec found = { 0 };
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 5 && !strcmp(de->d_name + len - 5, ".stpm"))
+			pv_push(&s->arena, &found,
+				arena_printf(&s->arena, "%s/%s", dir, de->d_name));
+	}
+	closedir(d);
+	if (found.n)
+		qsort(found.v, (size_t)found.n, sizeof(void *), cmp_str);
+	for (int i = 0; i < found.n; i++) {
+		const char *base = strrchr(found.v[i], '/') + 1;
+		int j;
+
+		for (j = 0; j < files->n; j++)
+			if (!strcmp(strrchr(files->v[j], '/') + 1, base))
+				break;
+		if (j < files->n)
+			files->v[j] = found.v[i];
+		else
+			pv_push(&s->arena, files, found.v[i]);
+	}
+}
+
+void load_macro_libraries(struct session *s, struct ptrvec *files)
+{
+	const char *base = data_dir(s, "SYSTEMTAP_TAPSET", "tapset", "README");
+	bool user = !strcmp(s->runtime, "user");
+	struct ptrvec names = { 0 };
+
+	list_macro_files(s, base, &names);
+	list_macro_files(s, arena_printf(&s->arena, "%s/%s", base,
+					 user ? "user" : "linux"), &names);
+	for (int i = 0; i < s->include_dirs.n; i++)
+		list_macro_files(s, s->include_dirs.v[i], &names);
+	for (int i = 0; i < names.n; i++) {
+		struct srcfile *f;
+		size_t len;
+		char *text = read_file(names.v[i], &len);
+
+		if (!text) {
+			fprintf(stderr, "stap: cannot read macro library '%s': "
+				"%s\n", (char *)names.v[i], strerror(errno));
+			continue;
+		}
+		f = arena_alloc(&s->arena, sizeof(*f));
+		f->name = names.v[i];
+		f->buf = arena_strndup(&s->arena, text, len);
+		f->len = len;
+		free(text);
+		pv_push(&s->arena, files, f);
 	}
 }
 
@@ -96,6 +162,7 @@ int load_library(struct session *s, const struct parse_opts *po,
 	int errors = 0;
 
 	lo.library = 1;
+	lo.nmacro_files = 0;		/* the script's, not the library's */
 	if (other_runtime) {
 		/* Only to name what the other runtime has. */
 		lo.err = NULL;

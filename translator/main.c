@@ -547,6 +547,7 @@ int main(int argc, char **argv)
 	struct session s;
 	struct srcfile file;
 	struct parse_opts po;
+	struct ptrvec macro_libs = { 0 };
 	struct kconfig kc;
 	struct script *script;
 	struct timespec t0;
@@ -594,6 +595,9 @@ int main(int argc, char **argv)
 	po.kconfig = kconfig_lookup;
 	po.kconfig_data = &kc;
 	po.err = stderr;
+	load_macro_libraries(&s, &macro_libs);
+	po.macro_files = (const struct srcfile *const *)macro_libs.v;
+	po.nmacro_files = macro_libs.n;
 
 	script = parse_file(&s.arena, &file, &po, &nerrors);
 	if (nerrors) {

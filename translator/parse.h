@@ -34,6 +34,10 @@ struct parse_opts {
 	const char *(*kconfig)(void *data, const char *name);
 	void *kconfig_data;
 	int library;			/* a tapset file: embedded C allowed */
+	/* macro libraries (a tapset's .stpm files): their @define's are
+	 * known in the file parsed, as if at its top */
+	const struct srcfile *const *macro_files;
+	int nmacro_files;
 	FILE *err;			/* diagnostics; NULL for silence */
 	int max_errors;			/* 0: default cap */
 };

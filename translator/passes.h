@@ -13,6 +13,10 @@ const char *data_dir(struct session *s, const char *env, const char *sub,
 		     const char *probe_file);
 int load_library(struct session *s, const struct parse_opts *po,
 		 struct ptrvec *scripts, bool other_runtime);
+/* The tapset directories' macro libraries (*.stpm, a later directory's
+ * file shadowing an earlier one of the same name), read into *files as
+ * struct srcfile *, for parse_opts.macro_files. */
+void load_macro_libraries(struct session *s, struct ptrvec *files);
 
 /* build.c */
 /* $XDG_CACHE_HOME/stapc, or ~/.cache/stapc: built modules, BTF. */

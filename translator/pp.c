@@ -123,6 +123,33 @@ static void pop_source(struct pp *pp)
 	free(s);
 }
 
+static void next_token(struct pp *pp, struct token *t, bool conds);
+static void free_conds(struct pp *pp);
+
+/* The @define's of a macro library (a .stpm file) into pp's macros;
+ * anything else in it is an error. */
+static void preload_macros(struct pp *pp, const struct srcfile *f)
+{
+	struct srcloc none = { f, 1, 1 };
+	struct pp lib;
+	struct token t;
+
+	memset(&lib, 0, sizeof(lib));
+	lib.P = pp->P;
+	lib.budget = EXPANSION_BUDGET;
+	lib.macros = pp->macros;
+	push_source(&lib, lexer_new(pp->P, f, f->buf, f->len, NULL), NULL,
+		    NULL, none);
+	next_token(&lib, &t, true);
+	if (t.type)
+		parse_error(pp->P, t.loc, &t, "only @define may stand in a "
+			    "macro library (.stpm file)");
+	while (lib.top)
+		pop_source(&lib);
+	free_conds(&lib);
+	pp->macros = lib.macros;
+}
+
 struct pp *pp_new(struct parser *P)
 {
 	struct pp *pp = xmalloc(sizeof(*pp));
@@ -131,23 +158,31 @@ struct pp *pp_new(struct parser *P)
 	memset(pp, 0, sizeof(*pp));
 	pp->P = P;
 	pp->budget = EXPANSION_BUDGET;
+	for (int i = 0; P->opts && i < P->opts->nmacro_files; i++)
+		preload_macros(pp, P->opts->macro_files[i]);
 	push_source(pp, lexer_new(P, P->file, P->file->buf, P->file->len, NULL),
 		    NULL, NULL, none);
 	return pp;
 }
 
-void pp_free(struct pp *pp)
+static void free_conds(struct pp *pp)
 {
 	struct cond *c, *next;
 
-	if (!pp)
-		return;
-	while (pp->top)
-		pop_source(pp);
 	for (c = pp->conds; c; c = next) {
 		next = c->prev;
 		free(c);
 	}
+	pp->conds = NULL;
+}
+
+void pp_free(struct pp *pp)
+{
+	if (!pp)
+		return;
+	while (pp->top)
+		pop_source(pp);
+	free_conds(pp);
 	free(pp);
 }
 
