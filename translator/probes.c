@@ -379,6 +379,54 @@ static enum match_result match_kprobe(struct session *s,
  * name on $PATH, as a shell finds it.  Symbolic links are left alone: the
  * module opens the path where it runs (in a VM for --vm), whose links may
  * differ.  NULL with *msg when there is no such file. */
+/* A shared library named without a directory, as the dynamic loader
+ * finds it: $LD_LIBRARY_PATH, then the loader's cache (ldconfig -p; its
+ * 64-bit entry).  NULL when neither has it. */
+static const char *find_library(struct arena *a, const char *name)
+{
+	const char *env = getenv("LD_LIBRARY_PATH"), *dir, *end = NULL;
+	char line[PATH_MAX + 128], *found = NULL;
+	struct stat st;
+	FILE *p;
+
+	for (dir = env; env && *env && dir; dir = *end ? end + 1 : NULL) {
+		const char *f;
+
+		end = strchrnul(dir, ':');
+		if (end == dir)
+			continue;
+		f = arena_printf(a, "%.*s/%s", (int)(end - dir), dir, name);
+		if (!stat(f, &st) && S_ISREG(st.st_mode))
+			return f;
+	}
+	p = popen("/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null", "r");
+	if (!p)
+		return NULL;
+	/* "\tlibc.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libc.so.6" */
+	while (fgets(line, sizeof(line), p)) {
+		char *l = line + strspn(line, " \t"), *arrow = strstr(l, " => ");
+		size_t n = strlen(name);
+
+		if (!arrow || strncmp(l, name, n) || l[n] != ' ')
+			continue;
+		arrow[strcspn(arrow, "\n")] = '\0';
+		if (!found || strstr(l, "x86-64")) {
+			free(found);
+			found = xstrdup(arrow + 4);
+		}
+		if (strstr(l, "x86-64"))
+			break;
+	}
+	pclose(p);
+	if (found) {
+		const char *r = arena_strdup(a, found);
+
+		free(found);
+		return r;
+	}
+	return NULL;
+}
+
 const char *find_executable(struct arena *a, const char *name,
 			    const char **msg)
 {
@@ -413,6 +461,16 @@ const char *find_executable(struct arena *a, const char *name,
 					 name);
 		if (!stat(p, &st) && S_ISREG(st.st_mode) && !access(p, X_OK))
 			return p;
+	}
+	if (strstr(name, ".so")) {
+		const char *lib = find_library(a, name);
+
+		if (lib)
+			return lib;
+		*msg = arena_printf(a, "cannot find '%s' on $PATH, "
+				    "$LD_LIBRARY_PATH or in the loader's cache "
+				    "(ldconfig -p)", name);
+		return NULL;
 	}
 	*msg = arena_printf(a, "cannot find executable '%s' on $PATH", name);
 	return NULL;

@@ -22,7 +22,9 @@ enum match_result match_provider(struct session *s, const struct probe_point *pp
 				 struct ptrvec *out, const char **msg);
 
 /* The file a process("PATH") names (PATH, or the first executable of
- * that name on $PATH); NULL with *msg when there is none. */
+ * that name on $PATH, or for a "NAME.so..." the library the dynamic
+ * loader would load: $LD_LIBRARY_PATH, ldconfig -p); NULL with *msg when
+ * there is none. */
 const char *find_executable(struct arena *a, const char *name,
 			    const char **msg);
 
