@@ -439,7 +439,8 @@ static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
 	/* A parameter in a .return probe is its value at the entry, as if
 	 * written @entry($param): the registers are gone by the return. */
 	if (e->kind == E_TARGET && !E->at_entry && E->target &&
-	    E->target->kind == PROV_KPROBE && E->target->is_return &&
+	    (E->target->kind == PROV_KPROBE || E->target->kind == PROV_UPROBE) &&
+	    E->target->is_return &&
 	    strcmp(e->name, "$return") && strcmp(e->name, "$$return") &&
 	    !address_of) {
 		struct expr *inner = ast_clone_expr(E->a, e);
@@ -560,10 +561,11 @@ static void resolve_expr(struct elab *E, struct expr *e)
 		}
 		break;
 	case E_ENTRY:
-		if (!E->target || E->fn || E->target->kind != PROV_KPROBE ||
+		if (!E->target || E->fn || (E->target->kind != PROV_KPROBE &&
+					    E->target->kind != PROV_UPROBE) ||
 		    !E->target->is_return) {
 			expr_error(E, e, "@entry is only available in the .return "
-				   "probes of kernel functions");
+				   "probes of kernel and user-space functions");
 			return;
 		}
 		if (E->at_entry) {

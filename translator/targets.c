@@ -733,9 +733,6 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 				    "kernel.trace and process.function probes, "
 				    "not in '%s'", t ? t->pp : "?");
 	if (t->kind == PROV_UPROBE) {
-		if (at_entry)
-			return arena_printf(a, "@entry is not supported yet in "
-					    "user-space .return probes");
 		acc->user = true;
 		w.user = true;
 		w.upc = f ? f->pc : 0;

@@ -9,6 +9,7 @@
  * keeps its variables in stack slots that only hold them once the
  * prologue has run, so an entry probe there is placed at the function's
  * first statement, as SystemTap does. */
+#include <dwarf.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,34 @@ static const char *func_pp(struct arena *a, const struct probe_point *pp,
 	return sb_done(a, &sb);
 }
 
+/* f at its entry as @entry sees it in unoptimized code, whose stack slots
+ * the prologue has not filled yet: its parameters where the x86_64
+ * calling convention passes them (register arguments by position), and
+ * of the locals only the static ones (DW_OP_addr), whose storage is
+ * there all along. */
+static const struct dfunc *entry_args(struct arena *a, const struct dfunc *f)
+{
+	struct dfunc *g = arena_alloc(a, sizeof(*g));
+	struct dvar *p = arena_alloc(a, sizeof(*p) * (size_t)(f->nparams + 1));
+	struct dvar *l = arena_alloc(a, sizeof(*l) * (size_t)(f->nlocals + 1));
+	int n = 0;
+
+	*g = *f;
+	for (int i = 0; i < f->nlocals; i++)
+		if (f->locals[i].nloc >= 1 && f->locals[i].loc[0].atom == DW_OP_addr)
+			l[n++] = f->locals[i];
+	for (int i = 0; i < f->nparams; i++) {
+		p[i] = f->params[i];
+		p[i].has_loc = false;
+		p[i].loc = NULL;
+		p[i].nloc = 0;
+	}
+	g->params = p;
+	g->locals = l;
+	g->nlocals = n;
+	return g;
+}
+
 struct ufunc_walk {
 	struct session *s;
 	const struct probe_point *pp;
@@ -89,11 +118,13 @@ static int add_ufunc(const struct dfunc *f, void *data)
 			(w->line && f->decl_line != w->line)))
 		return 0;
 	/* a .return probe's uprobe must be the entry itself */
-	if (!w->proto->is_return) {
+	{
 		const struct dfunc *body = dwarf_func_body(w->ds, f->name);
 
-		if (body)
+		if (body && !w->proto->is_return)
 			at = body;
+		else if (body)
+			at = entry_args(a, f);
 	}
 	off = elf_addr_offset(w->es, at->pc);
 	if (off < 0) {

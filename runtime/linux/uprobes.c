@@ -9,6 +9,8 @@
  * kprobes.  A point that cannot be registered is a clear error at start. */
 #include <linux/fs.h>
 #include <linux/namei.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/uprobes.h>
 #include <linux/version.h>
 
@@ -19,8 +21,29 @@
 #define STP_UPROBE_HANDLE 1
 #endif
 
+/* A .return probe with @entry values: uretprobes keep nothing per call,
+ * so the values saved at the entry wait in a slot of the probe's own
+ * table, keyed by the task and its stack pointer at the entry (the return
+ * address's slot); the return finds it as that task with its stack
+ * pointer one word above.  Recursion and threads use separate slots; a
+ * call that never returns (longjmp, exit) leaves its slot to be taken
+ * back by the next entry of the same task at the same stack pointer.  A
+ * full table skips the call (counted as skipped). */
+#define STP_UENTRY_SLOTS 64
+
+struct stp_uentry {
+	const struct task_struct *task;	/* NULL: free */
+	unsigned long sp;
+	bool valid;			/* the entry half ran to its end */
+	u64 data[];
+};
+
 struct stp_uprobe {
 	const struct stp_probe *p;
+	/* @entry: STP_UENTRY_SLOTS slots of slot_size bytes */
+	char *slots;
+	size_t slot_size;
+	raw_spinlock_t lock;
 	struct uprobe_consumer uc;
 	struct path path;		/* held while registered: pins inode */
 	struct inode *inode;
@@ -68,6 +91,104 @@ static int stp_uprobe_ret(struct uprobe_consumer *uc, unsigned long func,
 	return 0;
 }
 
+static struct stp_uentry *stp_uentry_slot(struct stp_uprobe *u, int i)
+{
+	return (struct stp_uentry *)(u->slots + (size_t)i * u->slot_size);
+}
+
+/* The slot of (current, sp): a stale one of the same frame, else a free
+ * one, claimed; NULL when the table is full. */
+static struct stp_uentry *stp_uentry_claim(struct stp_uprobe *u,
+					   unsigned long sp)
+{
+	struct stp_uentry *e, *free = NULL;
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&u->lock, flags);
+	for (i = 0; i < STP_UENTRY_SLOTS; i++) {
+		e = stp_uentry_slot(u, i);
+		if (e->task == current && e->sp == sp) {
+			free = e;
+			break;
+		}
+		if (!e->task && !free)
+			free = e;
+	}
+	if (free) {
+		free->task = current;
+		free->sp = sp;
+		free->valid = false;
+	}
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+	return free;
+}
+
+/* The slot (current, sp), taken out of the table; NULL: none. */
+static struct stp_uentry *stp_uentry_find(struct stp_uprobe *u,
+					  unsigned long sp)
+{
+	struct stp_uentry *e;
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&u->lock, flags);
+	for (i = 0; i < STP_UENTRY_SLOTS; i++) {
+		e = stp_uentry_slot(u, i);
+		if (e->task == current && e->sp == sp) {
+			raw_spin_unlock_irqrestore(&u->lock, flags);
+			return e;
+		}
+	}
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+	return NULL;
+}
+
+static void stp_uentry_release(struct stp_uprobe *u, struct stp_uentry *e)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&u->lock, flags);
+	e->task = NULL;
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+}
+
+static int stp_uprobe_entry_half(struct uprobe_consumer *uc,
+				 struct pt_regs *regs)
+{
+	struct stp_uprobe *u = container_of(uc, struct stp_uprobe, uc);
+	struct stp_uentry *e = stp_uentry_claim(u, regs->sp);
+
+	if (!e) {
+		stp_probe_skipped();
+		return 0;
+	}
+	e->valid = stp_probe_run_entry(u->p, regs, e->data);
+	if (!e->valid)
+		stp_uentry_release(u, e);
+	return 0;
+}
+
+static int stp_uprobe_ret_entry(struct uprobe_consumer *uc, unsigned long func,
+				struct pt_regs *regs)
+{
+	struct stp_uprobe *u = container_of(uc, struct stp_uprobe, uc);
+	/* ret popped the return address the entry's sp pointed to */
+	struct stp_uentry *e = stp_uentry_find(u, regs->sp - sizeof(long));
+
+	if (!e || !e->valid) {
+		/* its entry half was skipped or failed: nothing to read */
+		if (e)
+			stp_uentry_release(u, e);
+		stp_probe_skipped();
+		return 0;
+	}
+	stp_probe_run_return(u->p, regs, e->data);
+	stp_uentry_release(u, e);
+	stp_kprobe_end_check();
+	return 0;
+}
+
 static int stp_uprobes_init(void)
 {
 	int i, n = 0;
@@ -87,7 +208,17 @@ static int stp_uprobes_init(void)
 			continue;
 		u = &stp_uprobes[stp_nuprobes++];
 		u->p = p;
-		if (p->is_return)
+		if (p->is_return && p->entry_handler) {
+			u->slot_size = ALIGN(sizeof(struct stp_uentry) +
+					     p->entry_size, sizeof(u64));
+			u->slots = kcalloc(STP_UENTRY_SLOTS, u->slot_size,
+					   GFP_KERNEL);
+			if (!u->slots)
+				return -ENOMEM;
+			raw_spin_lock_init(&u->lock);
+			u->uc.handler = stp_uprobe_entry_half;
+			u->uc.ret_handler = stp_uprobe_ret_entry;
+		} else if (p->is_return)
 			u->uc.ret_handler = stp_uprobe_ret;
 		else
 			u->uc.handler = stp_uprobe_entry;
@@ -137,12 +268,6 @@ static int stp_uprobes_start(void)
 		struct stp_uprobe *u = &stp_uprobes[i];
 
 		why = "registration failed";
-		/* @entry needs per-call storage that uprobes do not give. */
-		if (u->p->entry_handler) {
-			rc = -EINVAL;
-			why = "@entry is not supported in user-space probes";
-			goto fail;
-		}
 		rc = kern_path(u->p->path, LOOKUP_FOLLOW, &u->path);
 		if (rc) {
 			why = rc == -ENOENT ? "no such file" : "cannot open the file";
@@ -186,7 +311,11 @@ fail:
 
 static void stp_uprobes_free(void)
 {
+	int i;
+
 	stp_uprobes_stop();
+	for (i = 0; i < stp_nuprobes; i++)
+		kfree(stp_uprobes[i].slots);
 	kfree(stp_uprobes);
 	stp_uprobes = NULL;
 	stp_nuprobes = 0;
