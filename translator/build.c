@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "passes.h"
+#include "recipe.h"
 
 /* Pass 4 for the user runtime: the system C compiler. */
 int build_user(struct session *s, const char *dir, const char *csrc,
@@ -185,52 +186,32 @@ static void show_build_errors(const char *log, int verbose)
 	fclose(f);
 }
 
-int build_kernel(struct session *s, const char *csrc_text, const char **ko_out)
+/* DIR/NAME.c and DIR/Kbuild: what make or a recorded recipe builds. */
+static int write_sources(struct session *s, const char *dir, const char *name,
+			 const char *csrc_text, const char *kbuild)
 {
-	const char *runtime = data_dir(s, "SYSTEMTAP_RUNTIME", "runtime", "stp_runtime.h");
-	const char *tree = s->kernel_build_tree;
-	const char *hash = module_hash(s, csrc_text, runtime, tree);
-	const char *name = s->module_name ? s->module_name
-					  : arena_printf(&s->arena, "stap_%.16s", hash);
-	const char *cdir = arena_printf(&s->arena, "%s/%s", cache_dir(s), hash);
-	const char *cached = arena_printf(&s->arena, "%s/%s.ko", cdir, name);
-	char dir[] = "/tmp/stapXXXXXX";
-	const char *log, *ko;
-	FILE *f;
-	pid_t pid;
-	int status, rc = -1;
+	FILE *f = fopen(arena_printf(&s->arena, "%s/%s.c", dir, name), "w");
+	int rc = f ? 0 : -1;
 
-	if (access(cached, R_OK) == 0) {
-		if (s->verbose)
-			fprintf(stderr, "Pass 4: using cached %s\n", cached);
-		*ko_out = cached;
-		return 0;
-	}
-	if (access(arena_printf(&s->arena, "%s/Makefile", tree), R_OK)) {
-		fprintf(stderr, "stap: no kernel build tree at %s: install "
-			"linux-headers-%s (or give one with -r DIR)\n", tree,
-			s->kernel_release_resolved);
-		return -1;
-	}
-	if (!mkdtemp(dir)) {
-		perror("stap: mkdtemp");
-		return -1;
-	}
-	f = fopen(arena_printf(&s->arena, "%s/%s.c", dir, name), "w");
 	if (f) {
 		fputs(csrc_text, f);
-		fclose(f);
+		rc |= fclose(f);
 	}
 	f = fopen(arena_printf(&s->arena, "%s/Kbuild", dir), "w");
+	rc |= f ? 0 : -1;
 	if (f) {
-		/* -g0: nothing reads the module's DWARF, and it triples
-		 * the compile time and the size of the .ko. */
-		fprintf(f, "obj-m := %s.o\nccflags-y := -I%s -g0 -Wno-unused-label "
-			"-Wno-unused-function -Wno-unused-variable "
-			"-Wno-declaration-after-statement\n", name, runtime);
-		fclose(f);
+		fputs(kbuild, f);
+		rc |= fclose(f);
 	}
-	log = arena_printf(&s->arena, "%s/build.log", dir);
+	return rc;
+}
+
+static int run_make(struct session *s, const char *tree, const char *dir,
+		    const char *log)
+{
+	pid_t pid;
+	int status;
+
 	if (s->verbose)
 		fprintf(stderr, "Running make -C %s M=%s modules\n", tree, dir);
 	pid = fork();
@@ -250,12 +231,73 @@ int build_kernel(struct session *s, const char *csrc_text, const char **ko_out)
 		execvp("make", (char **)argv.v);
 		_exit(127);
 	}
-	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-	    WEXITSTATUS(status) == 0) {
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+int build_kernel(struct session *s, const char *csrc_text, const char **ko_out)
+{
+	const char *runtime = data_dir(s, "SYSTEMTAP_RUNTIME", "runtime", "stp_runtime.h");
+	const char *tree = s->kernel_build_tree;
+	const char *hash = module_hash(s, csrc_text, runtime, tree);
+	const char *name = s->module_name ? s->module_name
+					  : arena_printf(&s->arena, "stap_%.16s", hash);
+	const char *cdir = arena_printf(&s->arena, "%s/%s", cache_dir(s), hash);
+	const char *cached = arena_printf(&s->arena, "%s/%s.ko", cdir, name);
+	/* -g0: nothing reads the module's DWARF, and it triples the compile
+	 * time and the size of the .ko. */
+	const char *flags = arena_printf(&s->arena, "ccflags-y := -I%s -g0 "
+		"-Wno-unused-label -Wno-unused-function -Wno-unused-variable "
+		"-Wno-declaration-after-statement\n", runtime);
+	const char *kbuild = arena_printf(&s->arena, "obj-m := %s.o\n%s", name, flags);
+	const char *recipe = NULL;
+	char dir[] = "/tmp/stapXXXXXX";
+	const char *log, *ko;
+	int rc = -1, built;
+
+	if (access(cached, R_OK) == 0) {
+		if (s->verbose)
+			fprintf(stderr, "Pass 4: using cached %s\n", cached);
+		*ko_out = cached;
+		return 0;
+	}
+	if (access(arena_printf(&s->arena, "%s/Makefile", tree), R_OK)) {
+		fprintf(stderr, "stap: no kernel build tree at %s: install "
+			"linux-headers-%s (or give one with -r DIR)\n", tree,
+			s->kernel_release_resolved);
+		return -1;
+	}
+	if (!mkdtemp(dir)) {
+		perror("stap: mkdtemp");
+		return -1;
+	}
+	log = arena_printf(&s->arena, "%s/build.log", dir);
+	write_sources(s, dir, name, csrc_text, kbuild);
+	/* A module exporting symbols gets kbuild's symbol versions step,
+	 * which a recipe does not hold. */
+	if (!strstr(csrc_text, "EXPORT_SYMBOL"))
+		recipe = recipe_path(s, tree, flags);
+	built = recipe && access(recipe, R_OK) == 0 &&
+		recipe_replay(s, recipe, tree, dir, name, log) == 0;
+	if (!built && recipe && access(log, F_OK) == 0) {
+		/* a failed replay: make starts again from the sources */
+		remove_dir(dir);
+		if (mkdir(dir, 0700)) {
+			perror("stap: mkdir");
+			return -1;
+		}
+		write_sources(s, dir, name, csrc_text, kbuild);
+	}
+	if (!built && run_make(s, tree, dir, log) == 0)
+		built = 2;
+	if (built) {
 		ko = arena_printf(&s->arena, "%s/%s.ko", dir, name);
 		if (mkdir_p(cdir) == 0 && copy_file(ko, cached) == 0) {
 			*ko_out = cached;
 			rc = 0;
+			/* make built it: keep its commands for the next one */
+			if (built == 2 && recipe)
+				recipe_record(s, recipe, tree, dir, name, log);
 		} else {
 			fprintf(stderr, "stap: cannot write the module cache %s: %s\n",
 				cdir, strerror(errno));
