@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "debuginfo.h"
+#include "kdwarf.h"
 
 struct func_ent {
 	const char *name;
@@ -24,6 +25,7 @@ struct func_ent {
 
 struct dw_impl {
 	Dwfl *dwfl;
+	Dwfl_Module *mod;
 	Dwarf *dw;
 	Dwarf_Addr bias;
 	Dwarf_CFI *cfi;
@@ -421,6 +423,10 @@ static bool frame_is_cfa(Dwarf_Die *fn)
 	Dwarf_Op *ops;
 	size_t n;
 
+	/* an inlined instance's frame is its caller's, which gcc (x86_64)
+	 * always bases on the CFA */
+	if (dwarf_tag(fn) == DW_TAG_inlined_subroutine)
+		return true;
 	return dwarf_attr_integrate(fn, DW_AT_frame_base, &at) &&
 	       !dwarf_getlocation(&at, &ops, &n) && n == 1 &&
 	       ops[0].atom == DW_OP_call_frame_cfa;
@@ -889,6 +895,49 @@ const struct dfunc *dwarf_func_body(struct dsource *s, const char *name)
 	return best ? build_func(s, &fn, di->funcs[lo_i].name, best) : NULL;
 }
 
+/* ---- for kdwarf.c: the kernel's DWARF, with its own function index ---- */
+
+Dwarf *dwarf_handle(struct dsource *s)
+{
+	return impl(s)->dw;
+}
+
+Dwfl_Module *dwarf_dwfl_module(struct dsource *s)
+{
+	return impl(s)->mod;
+}
+
+const struct dtype *dwarf_type_at(struct dsource *s, Dwarf_Off die)
+{
+	return convert(s, die);
+}
+
+const struct dfunc *dwarf_func_at(struct dsource *s, Dwarf_Die *fn,
+				  const char *name, Dwarf_Addr pc)
+{
+	Dwarf_Addr entry;
+
+	if (!pc) {
+		if (func_entry(fn, &entry))
+			return NULL;
+		pc = entry;
+	}
+	return build_func(s, fn, name, pc);
+}
+
+const struct dfunc *dwarf_func_line(struct dsource *s, Dwarf_Die *fn,
+				    const char *name, const char *file,
+				    int line, const char **why)
+{
+	struct line_search ls = { .file = file, .line = line };
+
+	scan_lines(fn, &ls);
+	if (ls.found)
+		return build_func(s, fn, name, ls.addr);
+	*why = no_line(s, name, &ls, true);
+	return NULL;
+}
+
 /* ---- opening ---- */
 
 static void dw_close(struct dsource *s)
@@ -918,8 +967,8 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.debuginfo_path = &no_debuginfo_path,
 };
 
-struct dsource *dwarf_open(struct arena *a, const char *path,
-			   const char **why)
+struct dsource *dwarf_open_bare(struct arena *a, const char *path,
+				const char **why)
 {
 	struct dsource *s = arena_alloc(a, sizeof(*s));
 	struct dw_impl *di = arena_alloc(a, sizeof(*di));
@@ -937,6 +986,7 @@ struct dsource *dwarf_open(struct arena *a, const char *path,
 		dw_close(s);
 		return NULL;
 	}
+	di->mod = m;
 	di->cfi = dwfl_module_dwarf_cfi(m, &di->cfi_bias);
 	if (!di->cfi)		/* executables keep their CFI in .eh_frame */
 		di->cfi = dwfl_module_eh_cfi(m, &di->cfi_bias);
@@ -945,9 +995,19 @@ struct dsource *dwarf_open(struct arena *a, const char *path,
 	s->fill_target = dw_fill_target;
 	s->fill_members = dw_fill_members;
 	s->find_type = dw_find_type;
+	s->close = dw_close;
+	return s;
+}
+
+struct dsource *dwarf_open(struct arena *a, const char *path,
+			   const char **why)
+{
+	struct dsource *s = dwarf_open_bare(a, path, why);
+
+	if (!s)
+		return NULL;
 	s->each_func = dw_each_func;
 	s->find_func = dw_find_func;
-	s->close = dw_close;
 	build_index(s);
 	return s;
 }

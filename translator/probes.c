@@ -14,6 +14,8 @@
 
 #include "debuginfo.h"
 #include "elfsyms.h"
+#include "kdwarf.h"
+#include "kdwprobes.h"
 #include "probes.h"
 #include "procevents.h"
 #include "procfs.h"
@@ -298,6 +300,21 @@ static enum match_result match_kprobe(struct session *s,
 	}
 	fn = comp(pp, i);
 	tail = comp(pp, i + 1);
+	/* the kernel's own DWARF, when its debuginfo is found (kdwprobes.c) */
+	if (is(c0, "kernel") && (is(fn, "function") || is(fn, "statement")) &&
+	    fn->arg && fn->arg->kind == E_STR && strcmp(s->runtime, "user") &&
+	    (!tail || (pp->comps.n == i + 2 && is(fn, "function") &&
+		       (is(tail, "return") || is(tail, "call") ||
+			is(tail, "inline"))))) {
+		struct dsource *kds = kdwarf_find(s) ? kernel_types(s, NULL) : NULL;
+
+		if (kdwarf_is(kds))
+			return kdwarf_match(s, kds, pp, i, t, out, msg);
+		if (is(fn, "statement") || is(tail, "inline")) {
+			*msg = kdwarf_needed(s);
+			return MATCH_UNAVAILABLE;
+		}
+	}
 	if (t->module && is(fn, "statement") && fn->arg &&
 	    fn->arg->kind == E_STR && pp->comps.n == i + 1) {
 		if (!strcmp(s->runtime, "user")) {
@@ -333,8 +350,7 @@ static enum match_result match_kprobe(struct session *s,
 		return MATCH_ERROR;
 	}
 	if (strpbrk(name, "@:")) {
-		*msg = "@file:line needs the kernel's DWARF debuginfo, which "
-		       "is not supported yet in this version";
+		*msg = kdwarf_needed(s);
 		return MATCH_UNAVAILABLE;
 	}
 	if (!strpbrk(name, "*?[") && !file) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "debuginfo.h"
+#include "kdwarf.h"
 #include "passes.h"
 #include "targets.h"
 
@@ -28,6 +29,8 @@
 /* The kernel's types, opened on first use (pass 2 of a script without
  * target variables never pays for it). */
 static struct dsource *kernel_ds;
+/* its BTF, opened on first use too (the same when there is no DWARF) */
+static struct dsource *btf;
 
 /* Modules' DWARF, by file; a file without DWARF is remembered too. */
 struct module_ds {
@@ -39,6 +42,9 @@ static struct ptrvec module_dss;
 
 void kernel_types_close(void)
 {
+	if (btf && btf != kernel_ds)
+		dsource_close(btf);
+	btf = NULL;
 	if (kernel_ds)
 		dsource_close(kernel_ds);
 	kernel_ds = NULL;
@@ -138,16 +144,42 @@ struct dsource *kernel_types(struct session *s, const char **why)
 	static bool tried;
 
 	if (!tried) {
+		/* the kernel's DWARF when its debuginfo is found (kdwarf.c),
+		 * else its BTF */
+		const char *dbg = kdwarf_find(s);
+
 		tried = true;
-		kernel_ds = btf_open(&s->arena, s->kernel_release_resolved,
-				     s->kernel_build_tree, cache_dir(s), &err);
-		if (kernel_ds && s->verbose >= 2)
+		if (dbg) {
+			kernel_ds = kdwarf_open(s, dbg, &err);
+			if (!kernel_ds)
+				fprintf(stderr, "WARNING: the kernel's debuginfo "
+					"is not usable (%s): using BTF\n", err);
+		}
+		if (!kernel_ds)
+			kernel_ds = kernel_btf(s, &err);
+		if (kernel_ds && (s->verbose >= 2 ||
+				  (s->verbose && kdwarf_is(kernel_ds))))
 			fprintf(stderr, "Pass 2: kernel types: %s\n",
 				kernel_ds->what);
 	}
 	if (!kernel_ds && why)
 		*why = err;
 	return kernel_ds;
+}
+
+struct dsource *kernel_btf(struct session *s, const char **why)
+{
+	static const char *err;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		btf = btf_open(&s->arena, s->kernel_release_resolved,
+			       s->kernel_build_tree, cache_dir(s), &err);
+	}
+	if (!btf && why)
+		*why = err;
+	return btf;
 }
 
 /* The state while walking an access: a value in hand, or an object in

@@ -9,6 +9,9 @@ struct dsource;
 /* The kernel's type information for s's release, opened on first use;
  * NULL with *why (a sentence naming what to install) when there is none. */
 struct dsource *kernel_types(struct session *s, const char **why);
+/* The kernel's BTF, whatever kernel_types() chose (tracepoints read their
+ * arguments the BTF way); NULL with *why. */
+struct dsource *kernel_btf(struct session *s, const char **why);
 /* The file of module("module"): an absolute path ending in .ko as it is,
  * else NAME.ko (or with '-' for '_') anywhere under /lib/modules/RELEASE;
  * the module's name as the kernel knows it in *name.  NULL: not found. */

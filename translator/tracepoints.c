@@ -495,7 +495,7 @@ static bool load_tracepoints(struct session *s, const char **why)
 	}
 	tpl.loaded = true;
 	tpl.a = &s->arena;
-	ds = kernel_types(s, &tpl.why);
+	ds = kernel_btf(s, &tpl.why);
 	if (ds && !ds->each_proto_typedef)
 		tpl.why = "the kernel's type information is not BTF";
 	if (!ds || tpl.why) {

@@ -1,0 +1,78 @@
+/* kdwarf.h - the kernel's own DWARF (vmlinux from linux-image-R-dbg) as a
+ * debuginfo source (kdwarf.c), over dwarf.c's types and variables.
+ *
+ * vmlinux's DWARF is hundreds of MB: the functions, their inlined
+ * instances and the named types are indexed once per build id into the
+ * user's cache dir (name -> DIE offset, entry address, ELF symbol, file,
+ * line) and later runs only open the DIEs they need. */
+#ifndef STAP_KDWARF_H
+#define STAP_KDWARF_H
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include "debuginfo.h"
+
+struct session;
+
+/* dwarf.c's parts for kdwarf.c: a source without a function index
+ * (each_func and find_func are left NULL), its libdw handles, and a
+ * function's variables located at pc (0: its entry) or at a line. */
+struct dsource *dwarf_open_bare(struct arena *a, const char *path,
+				const char **why);
+Dwarf *dwarf_handle(struct dsource *s);
+Dwfl_Module *dwarf_dwfl_module(struct dsource *s);
+const struct dtype *dwarf_type_at(struct dsource *s, Dwarf_Off die);
+const struct dfunc *dwarf_func_at(struct dsource *s, Dwarf_Die *fn,
+				  const char *name, Dwarf_Addr pc);
+const struct dfunc *dwarf_func_line(struct dsource *s, Dwarf_Die *fn,
+				    const char *name, const char *file,
+				    int line, const char **why);
+
+/* The kernel's debuginfo file for s's release, SystemTap's way: each
+ * directory of $SYSTEMTAP_DEBUGINFO_PATH (default
+ * "+:.debug:/usr/lib/debug:build") as DIR/vmlinux-R, DIR/boot/vmlinux-R,
+ * DIR/lib/modules/R/vmlinux, DIR/vmlinux ("build": the release's build
+ * tree), or an element naming a file; only a file with .debug_info
+ * counts.  NULL when there is none. */
+const char *kdwarf_find(struct session *s);
+
+/* The kernel's DWARF in path as a source (functions, types), its index
+ * built or loaded from the cache.  NULL with *why. */
+struct dsource *kdwarf_open(struct session *s, const char *path,
+			    const char **why);
+bool kdwarf_is(const struct dsource *ds);
+
+/* One probe-able place: a function's entry (or a line in it), or an
+ * inlined instance's entry; the kprobe goes at symbol + offset. */
+struct kdwarf_hit {
+	const struct dfunc *f;
+	const char *name;		/* the function, as DWARF names it */
+	const char *symbol;		/* the ELF symbol (vfs_read, or a
+					   clone's do_foo.isra.0; an inline's
+					   caller) */
+	int64_t offset;
+	const char *file;		/* declared in, relative to the tree */
+	int line;
+	bool inlined;
+};
+
+/* Calls fn for each function (inl: each inlined instance) whose name
+ * matches pattern, declared in a file matching file (NULL: any) at line
+ * (0: any), in name order; stops when fn returns non-zero.  Returns the
+ * number of matches. */
+int kdwarf_each(struct dsource *ds, const char *pattern, const char *file,
+		int line, bool inl,
+		int (*fn)(const struct kdwarf_hit *, void *), void *data);
+
+/* FUNC@FILE:LINE: each function matching func (in a file matching file)
+ * with code at that line, its variables located there.  Returns the
+ * number found; with none, *why says what lines have code. */
+int kdwarf_lines(struct dsource *ds, const char *func, const char *file,
+		 int line, int (*fn)(const struct kdwarf_hit *, void *),
+		 void *data, const char **why);
+
+/* The line a function is declared at (for FUNC@FILE+N), 0 if unknown. */
+int kdwarf_decl_line(struct dsource *ds, const char *func, const char *file);
+
+#endif
