@@ -8,7 +8,8 @@
 # killed during the session), `PEWL threads 2` and `PEWL2 threads 0` (the
 # same program under another file) started during it.  pe_target.ko runs
 # `PEWL fork` as its -c command, another sleeper beside it.  pe_json.ko
-# serves its JSON files, read with cat.  Every result goes to /tmp/res/NAME,
+# serves its JSON files, read with cat.  Then the examples
+# process/proc-begin-end.stp (-c) and general/json-metrics.stp.  Every result goes to /tmp/res/NAME,
 # printed at the end as "@@@ NAME", the content, "@@@." for the host.
 SR=$1
 PEWL=$2
@@ -70,7 +71,29 @@ if [ -f /t/ko/pe_json.ko ]; then
 	wait $STP
 	echo $? > $R/json.rc
 fi
-grep -c '^pe_' /proc/modules > $R/leftover.out
+# ---- the examples ----
+if [ -f /t/ko/ex_procs.ko ]; then
+	timeout -s INT 120 $SR -c "$PEWL threads 2" /t/ko/ex_procs.ko \
+		> $R/ex_procs.out 2> $R/ex_procs.err
+	echo $? > $R/ex_procs.rc
+fi
+if [ -f /t/ko/ex_json.ko ]; then
+	$SR /t/ko/ex_json.ko > $R/ex_json.out 2> $R/ex_json.err &
+	STP=$!
+	n=0
+	while [ ! -e /proc/systemtap/ex_json/data.json ] && [ $n -lt 300 ]; do
+		sleep 0.2
+		n=$((n + 1))
+	done
+	$PEWL threads 0
+	$PEWL threads 0
+	cat /proc/systemtap/ex_json/metadata.json > $R/ex_meta.json 2>&1
+	cat /proc/systemtap/ex_json/data.json > $R/ex_data.json 2>&1
+	kill -INT $STP
+	wait $STP
+	echo $? > $R/ex_json.rc
+fi
+grep -c '^pe_\|^ex_' /proc/modules > $R/leftover.out
 
 for f in $R/*; do
 	echo "@@@ ${f#$R/}"

@@ -52,4 +52,27 @@ if data is not None:
         "generation": 6, "starts": 2, "last": last,
         "procs": [{"__id": "pewl", "count": 2, "name": "pewl!"},
                   {"__id": "zero", "count": 0}]})
+if len(sys.argv) > 2 and sys.argv[2] == "example":
+    # examples/general/json-metrics.stp after two pewl runs, read by cat
+    errors = []
+    meta = load("ex_meta.json")
+    if meta is not None:
+        want("example metadata: prefix, generation",
+             (meta.get("prefix"), meta.get("generation")), ("jsonmetrics", 5))
+        want("example metadata: metrics",
+             [(m["name"], m["type"]) for m in meta.get("metrics", [])],
+             [("begins", "integer"), ("last", "string"),
+              ("programs", "array")])
+        want("example metadata: the array's metric",
+             meta["metrics"][2].get("metrics"),
+             [{"name": "begins", "pointer": "/begins", "type": "integer",
+               "description": "processes begun", "units": "count"}])
+    data = load("ex_data.json")
+    if data is not None:
+        progs = {p["__id"]: p["begins"] for p in data.get("programs", [])}
+        want("example data: pewl's begins", progs.get("pewl"), 2)
+        want("example data: the last one is one of the programs",
+             data.get("last") in progs, True)
+        want("example data: begins is the sum over programs",
+             data.get("begins"), sum(progs.values()))
 print("\n".join(errors) if errors else "ok")
