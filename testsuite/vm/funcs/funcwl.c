@@ -8,6 +8,9 @@
  *                            a client connecting to it, one accept, 3
  *                            bytes each way; prints "tcp ok"; then the
  *                            same on [::1]:PORT+1, "tcp6 ok"
+ *   funcwl tcpm PORT         tcp PORT, then an IPv6 socket's connect to
+ *                            ::ffff:127.0.0.1 port 9 (refused);
+ *                            prints "mapped ok"
  *   funcwl sock              socket(), connect() to a closed port,
  *                            close(): the socket-trace example's calls
  */
@@ -116,6 +119,25 @@ static int tcp6(int port)
 	return 0;
 }
 
+/* An IPv6 socket connecting to an IPv4-mapped address (::ffff:127.0.0.1,
+ * port 9, refused): tcp_v6_connect hands it to tcp_v4_connect. */
+static int mapped(void)
+{
+	struct sockaddr_in6 a;
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_port = htons(9);
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &a.sin6_addr);
+	if (s < 0)
+		return 1;
+	connect(s, (void *)&a, sizeof(a));
+	close(s);
+	printf("mapped ok\n");
+	return 0;
+}
+
 static int sock(void)
 {
 	struct sockaddr_in a;
@@ -138,6 +160,8 @@ int main(int argc, char **argv)
 		return task(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "tcp"))
 		return tcp(atoi(argv[2])) || tcp6(atoi(argv[2]) + 1);
+	if (argc == 3 && !strcmp(argv[1], "tcpm"))
+		return tcp(atoi(argv[2])) || tcp6(atoi(argv[2]) + 1) || mapped();
 	if (argc == 2 && !strcmp(argv[1], "sock"))
 		return sock();
 	fprintf(stderr, "usage: funcwl task FILE ARG... | tcp PORT | sock\n");

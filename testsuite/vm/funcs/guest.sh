@@ -31,6 +31,7 @@ run task "exec $W task /tmp/hello.txt hello world"
 run ubt "exec $W task /tmp/hello.txt"
 run indent "exec $W task /tmp/hello.txt"
 run net "exec $W tcp 4321"
+run tcpalias "exec $W tcpm 4331"
 run fault
 run ansi
 run ex_socket "exec $W sock"
