@@ -36,6 +36,7 @@
  * stopped with SIGSTOP holds rmmod until it continues). */
 #include <linux/kprobes.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/tracepoint.h>
 #include <linux/hash.h>
@@ -73,7 +74,7 @@ static bool stp_pe_fork_on, stp_pe_exec_on, stp_pe_kp_on;
 static struct kprobe stp_pe_kp;
 
 /* the task works: a pool, a bitmap of the used ones, how many are queued */
-#define STP_PE_POOL 1024
+#define STP_PE_POOL 4096
 struct stp_pe_work {
 	struct callback_head cb;
 	int event;
@@ -286,8 +287,8 @@ static int stp_procevents_init(void)
 		stp_pe_paths |= stp_procevent_defs[i].path != NULL;
 	}
 	if (stp_pe_want & ((1u << STP_PE_BEGIN) | (1u << STP_PE_THREAD_BEGIN))) {
-		stp_pe_pool = kcalloc(STP_PE_POOL, sizeof(*stp_pe_pool),
-				      GFP_KERNEL);
+		stp_pe_pool = kvcalloc(STP_PE_POOL, sizeof(*stp_pe_pool),
+				       GFP_KERNEL);
 		stp_pe_used = bitmap_zalloc(STP_PE_POOL, GFP_KERNEL);
 		if (!stp_pe_pool || !stp_pe_used)
 			return -ENOMEM;
@@ -417,7 +418,7 @@ static void stp_procevents_free(void)
 		pr_warn("%s: waiting for %d processes to run a queued "
 			"process.begin (stopped?)\n", THIS_MODULE->name,
 			atomic_read(&stp_pe_pending));
-	kfree(stp_pe_pool);
+	kvfree(stp_pe_pool);
 	stp_pe_pool = NULL;
 	bitmap_free(stp_pe_used);
 	stp_pe_used = NULL;

@@ -30,6 +30,10 @@ wait_for() {
 $PEWL sleep &
 SP=$!
 echo $SP > $R/sleeper.pid
+# forks and exits all along, also while the probes are armed and disarmed
+touch /tmp/spin
+(while [ -e /tmp/spin ]; do $PEWL2 threads 1; done) &
+SPIN=$!
 $SR /t/ko/pe_all.ko > $R/all.out 2> $R/all.err &
 STP=$!
 wait_for $R/all.out ready
@@ -46,6 +50,23 @@ wait $SP
 kill -INT $STP
 wait $STP
 echo $? > $R/all.rc
+rm /tmp/spin
+wait $SPIN
+
+# ---- a process stopped when the session starts: its queued .begin
+# runs when it continues, and the module's unload waits for that ----
+$PEWL sleep &
+SP3=$!
+kill -STOP $SP3
+(sleep 4; kill -CONT $SP3) &
+CONT=$!
+$SR -c "$PEWL threads 0" /t/ko/pe_all.ko > $R/stopped.out 2> $R/stopped.err
+echo $? > $R/stopped.rc
+wait $CONT
+grep -c '^pe_all ' /proc/modules > $R/stopped.left
+kill -9 $SP3
+wait $SP3 2>/dev/null
+echo $SP3 > $R/stopped.pid
 
 # ---- pe_target: -c, its process tree only ----
 $PEWL sleep &
