@@ -71,6 +71,11 @@ static struct {
 	const char *str;
 	const struct dfunc **dfuncs;	/* built on use, by index */
 	void (*dw_close)(struct dsource *);
+	/* the index is built (or mapped) when first needed */
+	struct session *s;
+	uint8_t bid[32];
+	int bidlen;
+	bool index_failed;
 } kd;
 
 static const char *S(uint32_t off)
@@ -536,9 +541,9 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Maps the cached index of build id bid, or builds and saves it. */
+/* Maps the cached index of build id bid, or (build) builds and saves it. */
 static bool open_index(struct session *s, struct dsource *ds,
-		       const uint8_t *bid, int bidlen)
+		       const uint8_t *bid, int bidlen, bool build)
 {
 	struct arena *a = &s->arena;
 	char hex[65];
@@ -575,6 +580,8 @@ static bool open_index(struct session *s, struct dsource *ds,
 	}
 	if (fd >= 0)
 		close(fd);
+	if (!build)
+		return false;
 	t0 = now();
 	kd.map = build_index(ds, bid, bidlen, &kd.map_len);
 	kd.mapped = false;
@@ -595,6 +602,111 @@ static bool open_index(struct session *s, struct dsource *ds,
 	if (fclose(f) || rename(tmp, path))
 		unlink(tmp);
 	return true;
+}
+
+/* The index, built on first use when no cached one was mapped. */
+static bool need_index(void)
+{
+	if (kd.h)
+		return true;
+	if (!kd.index_failed &&
+	    !open_index(kd.s, kd.ds, kd.bid, kd.bidlen, true)) {
+		kd.index_failed = true;
+		fprintf(stderr, "WARNING: cannot index the kernel's DWARF\n");
+	}
+	return kd.h != NULL;
+}
+
+/* ---- a named function without the index ---- */
+
+/* What a script naming one function needs should not wait for the
+ * index: the function's ELF symbols (NAME, or a clone NAME.isra.0,
+ * NAME.constprop.0...), each address's unit through .debug_aranges
+ * (dwarf_addrdie), and in it the subprogram entered there. */
+struct named {
+	Dwarf_Off die;
+	Dwarf_Addr addr;
+	const char *symbol;		/* NULL: the name itself */
+	const char *file;
+	int line;
+};
+
+static struct build named_syms;		/* the ELF symbols, loaded once */
+static bool named_loaded;
+
+struct named_func {
+	Dwarf_Off die;
+	const struct dfunc *f;
+	struct named_func *next;
+};
+static struct named_func *named_funcs;
+
+static int named(const char *name, struct named *out, int max)
+{
+	Dwarf *dw = dwarf_handle(kd.ds);
+	size_t len = strlen(name);
+	int n = 0;
+
+	if (!named_loaded) {
+		named_loaded = true;
+		named_syms.ds = kd.ds;
+		load_syms(&named_syms);
+	}
+	for (size_t i = 0; i < named_syms.nsyms && n < max; i++) {
+		const struct ksym *k = &named_syms.syms[i];
+		Dwarf_Die cu, c;
+
+		if (strncmp(k->name, name, len) ||
+		    (k->name[len] && (k->name[len] != '.' ||
+				      strstr(k->name + len, ".cold"))) ||
+		    (n && out[n - 1].addr == k->addr) ||
+		    !dwarf_addrdie(dw, k->addr, &cu) || dwarf_child(&cu, &c))
+			continue;
+		do {
+			Dwarf_Addr e;
+			const char *dn, *f;
+			int line = 0;
+
+			if (dwarf_tag(&c) != DW_TAG_subprogram ||
+			    (!dwarf_hasattr(&c, DW_AT_low_pc) &&
+			     !dwarf_hasattr(&c, DW_AT_ranges)) ||
+			    die_entry(&c, &e) || e != k->addr ||
+			    !(dn = dwarf_diename(&c)) || strcmp(dn, name))
+				continue;
+			f = dwarf_decl_file(&c);
+			while (f && !strncmp(f, "./", 2))
+				f += 2;
+			dwarf_decl_line(&c, &line);
+			out[n++] = (struct named){ dwarf_dieoffset(&c), e,
+				k->name[len] ? arena_strdup(kd.ds->a, k->name) : NULL,
+				f ? arena_strdup(kd.ds->a, f) : "", line };
+			break;
+		} while (!dwarf_siblingof(&c, &c));
+	}
+	return n;
+}
+
+/* Of n definitions, the first in file at line (NULL, 0: any) whose
+ * symbol is the name, else the first; -1 when none is there. */
+static int named_pick(const struct named *c, int n, const char *file,
+		      int line);
+
+static const struct dfunc *named_func(const char *name, const struct named *c)
+{
+	struct named_func *nf;
+	Dwarf_Die d;
+
+	for (nf = named_funcs; nf; nf = nf->next)
+		if (nf->die == c->die)
+			return nf->f;
+	if (!dwarf_offdie(dwarf_handle(kd.ds), c->die, &d))
+		return NULL;
+	nf = arena_alloc(kd.ds->a, sizeof(*nf));
+	nf->die = c->die;
+	nf->f = dwarf_func_at(kd.ds, &d, arena_strdup(kd.ds->a, name), c->addr);
+	nf->next = named_funcs;
+	named_funcs = nf;
+	return nf->f;
 }
 
 /* ---- the source's hooks ---- */
@@ -662,6 +774,35 @@ static bool chosen(size_t i, size_t lo, size_t hi, const char *file, int line)
 	return first == i;
 }
 
+static int named_pick(const struct named *c, int n, const char *file,
+		      int line)
+{
+	int pick = -1;
+
+	for (int j = 0; j < n; j++) {
+		if ((file && !file_matches(c[j].file, file)) ||
+		    (line && c[j].line != line))
+			continue;
+		if (!c[j].symbol)
+			return j;
+		if (pick < 0)
+			pick = j;
+	}
+	return pick;
+}
+
+static void named_hit(struct kdwarf_hit *h, const char *name,
+		      const struct named *c, const struct dfunc *f)
+{
+	memset(h, 0, sizeof(*h));
+	h->f = f;
+	h->name = f->name;
+	h->symbol = c->symbol ? c->symbol : f->name;
+	h->file = c->file;
+	h->line = c->line;
+	(void)name;
+}
+
 static void make_hit(struct kdwarf_hit *h, size_t i, const struct dfunc *f)
 {
 	const struct kd_func *k = &kd.funcs[i];
@@ -684,6 +825,23 @@ int kdwarf_each(struct dsource *ds, const char *pattern, const char *file,
 	int n = 0;
 
 	if (!kdwarf_is(ds))
+		return 0;
+	if (!kd.h && !wild && !inl) {
+		struct named c[16];
+		int k = named(pattern, c, 16), j = named_pick(c, k, file, line);
+		const struct dfunc *f;
+		struct kdwarf_hit h;
+
+		if (j >= 0 && (f = named_func(pattern, &c[j]))) {
+			named_hit(&h, pattern, &c[j], f);
+			fn(&h, data);
+			return 1;
+		}
+		if (k)
+			return 0;
+		/* a name only the index knows (no symbol of its own) */
+	}
+	if (!need_index())
 		return 0;
 	for (i = lower_name(pattern, plen); i < kd.h->nfuncs; i = end) {
 		const char *name = S(kd.funcs[i].name);
@@ -727,6 +885,36 @@ int kdwarf_lines(struct dsource *ds, const char *func, const char *file,
 	if (!kdwarf_is(ds))
 		return 0;
 	*why = NULL;
+	if (!kd.h && !wild) {
+		struct named c[16];
+		int k = named(func, c, 16);
+
+		for (int j = 0; j < k; j++) {
+			const char *w = NULL;
+			const struct dfunc *f;
+			struct kdwarf_hit h;
+			Dwarf_Die d;
+
+			if (!file_matches(c[j].file, file) ||
+			    !dwarf_offdie(dwarf_handle(ds), c[j].die, &d))
+				continue;
+			seen++;
+			f = dwarf_func_line(ds, &d, func, file, line, &w);
+			if (!f) {
+				*why = w;
+				continue;
+			}
+			named_hit(&h, func, &c[j], f);
+			h.offset = (int64_t)f->offset;
+			n++;
+			if (fn(&h, data))
+				break;
+		}
+		if (k)
+			goto done;
+	}
+	if (!need_index())
+		return 0;
 	for (size_t i = lower_name(func, plen); i < kd.h->nfuncs; i++) {
 		const struct kd_func *k = &kd.funcs[i];
 		const char *name = S(k->name), *w = NULL;
@@ -753,6 +941,7 @@ int kdwarf_lines(struct dsource *ds, const char *func, const char *file,
 		if (fn(&h, data))
 			break;
 	}
+done:
 	if (!n && (!*why || wild))
 		*why = seen ? arena_printf(ds->a, "no code at %s:%d in a function "
 					   "matching '%s'", file, line, func)
@@ -765,6 +954,17 @@ int kdwarf_lines(struct dsource *ds, const char *func, const char *file,
 int kdwarf_decl_line(struct dsource *ds, const char *func, const char *file)
 {
 	if (!kdwarf_is(ds))
+		return 0;
+	if (!kd.h && !strpbrk(func, "*?[\\")) {
+		struct named c[16];
+		int k = named(func, c, 16), j = named_pick(c, k, file, 0);
+
+		if (j >= 0)
+			return c[j].line;
+		if (k)
+			return 0;
+	}
+	if (!need_index())
 		return 0;
 	for (size_t i = lower_name(func, strlen(func)); i < kd.h->nfuncs; i++) {
 		const struct kd_func *k = &kd.funcs[i];
@@ -780,6 +980,8 @@ int kdwarf_decl_line(struct dsource *ds, const char *func, const char *file)
 static int kd_each_func(struct dsource *ds, const char *pattern,
 			int (*fn)(const struct dfunc *, void *), void *data)
 {
+	if (!need_index())
+		return 0;
 	/* each name once, its entry-located function */
 	for (size_t i = lower_name(pattern, strcspn(pattern, "*?[\\"));
 	     i < kd.h->nfuncs; i++) {
@@ -813,9 +1015,21 @@ static int kd_each_func(struct dsource *ds, const char *pattern,
 
 static const struct dfunc *kd_find_func(struct dsource *ds, const char *name)
 {
-	size_t i = lower_name(name, strlen(name) + 1), end;
+	size_t i, end;
 
 	(void)ds;
+	if (!kd.h) {
+		struct named c[16];
+		int k = named(name, c, 16), j = named_pick(c, k, NULL, 0);
+
+		if (j >= 0)
+			return named_func(name, &c[j]);
+		if (k)
+			return NULL;
+	}
+	if (!need_index())
+		return NULL;
+	i = lower_name(name, strlen(name) + 1);
 	for (end = i; end < kd.h->nfuncs && !strcmp(S(kd.funcs[end].name), name);
 	     end++)
 		;
@@ -841,8 +1055,11 @@ static const struct dtype *kd_find_type(struct dsource *ds, const char *name,
 					enum dtype_kind kind)
 {
 	int tag = tag_of(kind);
-	size_t lo = 0, hi = kd.h->ntypes;
+	size_t lo = 0, hi;
 
+	if (!need_index())
+		return NULL;
+	hi = kd.h->ntypes;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(S(kd.types[mid].name), name);
@@ -869,11 +1086,15 @@ static void kd_close(struct dsource *ds)
 		free(kd.map);
 	free(kd.dfuncs);
 	memset(&kd, 0, sizeof(kd));
+	free(named_syms.syms);
+	named_syms = (struct build){ 0 };
+	named_loaded = false;
+	named_funcs = NULL;
 }
 
 bool kdwarf_is(const struct dsource *ds)
 {
-	return ds && ds == kd.ds && kd.h;
+	return ds && ds == kd.ds;
 }
 
 struct dsource *kdwarf_open(struct session *s, const char *path,
@@ -894,13 +1115,11 @@ struct dsource *kdwarf_open(struct session *s, const char *path,
 	}
 	kd.ds = ds;
 	kd.dw_close = ds->close;
-	if (!open_index(s, ds, bid, bidlen)) {
-		*why = arena_printf(&s->arena, "cannot index the DWARF of %s",
-				    path);
-		ds->close = kd_close;
-		dsource_close(ds);
-		return NULL;
-	}
+	kd.s = s;
+	kd.bidlen = bidlen > 32 ? 32 : bidlen;
+	memcpy(kd.bid, bid, (size_t)kd.bidlen);
+	/* a cached index now; otherwise built when something needs it */
+	open_index(s, ds, bid, bidlen, false);
 	ds->what = arena_printf(&s->arena, "DWARF from %s", path);
 	ds->each_func = kd_each_func;
 	ds->find_func = kd_find_func;
