@@ -159,6 +159,11 @@ const struct dfunc *dwarf_find_line(struct dsource *s, const char *func,
  * second row of its line table).  NULL when the code is optimized (its
  * locations hold at the entry) or there is no such row. */
 const struct dfunc *dwarf_func_body(struct dsource *s, const char *name);
+/* A global or file-static variable named name (declared in a file
+ * matching file, when not NULL): a definition with its location (for a
+ * program, DW_OP_addr), else a declaration; NULL when there is none. */
+const struct dvar *dwarf_global(struct dsource *s, const char *name,
+				const char *file);
 /* Does a DWARF file name (a path) match FILE: the same, or ending in
  * "/FILE"? */
 bool dwarf_file_matches(const char *path, const char *file);

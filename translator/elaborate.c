@@ -579,6 +579,21 @@ static void resolve_expr(struct elab *E, struct expr *e)
 		pv_push(E->a, &E->probe->entries, e->a);
 		return;
 	case E_ATVAR: case E_PROBEWRITE:
+		/* @var("NAME[@FILE]"[, PATH]) in a process probe: a global of
+		 * the probed program, resolved as $NAME (targets.c) */
+		if (e->kind == E_ATVAR && strcmp(E->s->runtime, "user") &&
+		    !E->fn && E->target && E->target->kind == PROV_UPROBE &&
+		    !E->target->usdt &&
+		    (!e->str3 || !strcmp(e->str3, E->target->path))) {
+			const char *at = strchr(e->str2, '@');
+
+			e->kind = E_TARGET;
+			e->name = arena_printf(E->a, "$%.*s", at ? (int)(at - e->str2)
+					       : (int)strlen(e->str2), e->str2);
+			e->str3 = at ? at + 1 : NULL;
+			resolve_expr(E, e);
+			return;
+		}
 		if (!strcmp(E->s->runtime, "user"))
 			kernel_only(E, e, "target variable access");
 		else

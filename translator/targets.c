@@ -790,7 +790,18 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		w.type = f->ret;
 		return walk_comps(&w, e, address_of);
 	}
-	v = find_var(f, e->name + 1);
+	/* @var("NAME[@FILE]") (str2 set): the program's globals only */
+	v = e->str2 ? NULL : find_var(f, e->name + 1);
+	if (!v && t->kind == PROV_UPROBE && f->dwarf) {
+		/* a global or file-static variable of the program */
+		struct dsource *ds = module_types(s, t->path, NULL);
+
+		v = ds ? dwarf_global(ds, e->name + 1, e->str3) : NULL;
+		if (!v && e->str2)
+			return arena_printf(a, "unable to find global '%s'%s%s in "
+					    "%s", e->name + 1, e->str3 ? " in " : "",
+					    e->str3 ? e->str3 : "", t->path);
+	}
 	if (v && t->is_return)
 		return arena_printf(a, "'%s' in a .return probe is read at the "
 				    "entry: write @entry(%s%s%s)", e->name,
