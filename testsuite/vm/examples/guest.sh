@@ -38,7 +38,13 @@ run kmalloc_top 'exec sh -c "for i in 1 2 3; do ls / > /dev/null; done"'
 run mmap_trace "exec ls / > /dev/null"
 run file_opens "exec cat /tmp/data/hello.txt > /dev/null"
 run task_state "exec sleep 1"
+# the kernel's own trace of kmem:kmalloc alongside, for vm.kmalloc's
+# caller_function and gfp_flag_name: "FUNCTION FLAGS" of sh processes
+TR=/sys/kernel/debug/tracing
+echo 1 > $TR/events/kmem/kmalloc/enable 2>/dev/null
 run aliases "exec sh /t/aliaswl.sh"
+echo 0 > $TR/events/kmem/kmalloc/enable 2>/dev/null
+sed -n 's/^ *sh-[0-9]* .* call_site=\([^+ ]*\)[+ ].* gfp_flags=\([^ ]*\).*/\1 \2/p' $TR/trace | sort -u > $R/kmtrace.out
 ls -i /tmp/data/copy.txt > $R/copy.ino
 # the seed notes' vfs examples; the timer.s(3) ones need the workload to
 # outlive their first report
