@@ -7,7 +7,8 @@
 # sleep` started before it (an existing process with a second thread,
 # killed during the session), `PEWL threads 2` and `PEWL2 threads 0` (the
 # same program under another file) started during it.  pe_target.ko runs
-# `PEWL fork` as its -c command, another sleeper beside it.  pe_json.ko
+# `PEWL fork` as its -c command, another sleeper beside it, then with -x
+# a sleeper it sees begin (running) and end (killed).  pe_json.ko
 # serves its JSON files, read with cat.  Then the examples
 # process/proc-begin-end.stp (-c) and general/json-metrics.stp.  Every result goes to /tmp/res/NAME,
 # printed at the end as "@@@ NAME", the content, "@@@." for the host.
@@ -77,6 +78,21 @@ timeout -s INT 120 $SR -c "$PEWL fork" /t/ko/pe_target.ko \
 echo $? > $R/target.rc
 kill -9 $SP2
 wait $SP2 2>/dev/null
+
+# ---- pe_target with -x: a running process, then killed ----
+$PEWL sleep &
+SP4=$!
+echo $SP4 > $R/x.pid
+$SR -x $SP4 /t/ko/pe_target.ko > $R/x.out 2> $R/x.err &
+STP=$!
+wait_for $R/x.out "begin $SP4 $$ $SP4 pewl"
+kill -9 $SP4
+wait $SP4 2>/dev/null
+wait_for $R/x.out "end $SP4 $$ $SP4 pewl"
+kill -INT $STP
+wait $STP
+echo $? > $R/x.rc
+echo $$ > $R/guest.pid
 
 # ---- pe_json: the JSON tapset's procfs files ----
 if [ -f /t/ko/pe_json.ko ]; then
