@@ -46,6 +46,10 @@ $PEWL2 threads 0 &
 OP=$!
 wait $OP
 echo $OP > $R/other.pid
+$PEWL exitall 6 &
+EP=$!
+wait $EP
+echo $EP > $R/exitall.pid
 kill -9 $SP
 wait $SP
 kill -INT $STP
