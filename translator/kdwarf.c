@@ -35,7 +35,7 @@
 #include "passes.h"
 
 #define KD_MAGIC "STAPKDW1"
-#define KD_VERSION 1
+#define KD_VERSION 2
 
 #define KDF_INLINE 1u
 
@@ -162,12 +162,20 @@ const char *kdwarf_find(struct session *s)
 struct ksym {
 	uint64_t addr, size;
 	const char *name;
+	bool dup;			/* another function has this name */
 };
+
+/* A kprobe names its place by symbol and offset, which kallsyms resolves
+ * to the first symbol of that name: a static function whose name another
+ * one shares is reached from this unique symbol instead (the kernel moves
+ * as a whole under KASLR, so the offset holds). */
+#define KD_ANCHOR "_stext"
 
 struct build {
 	struct dsource *ds;
 	struct ksym *syms;
 	size_t nsyms;
+	uint64_t anchor;		/* KD_ANCHOR's address, 0: none */
 	struct kd_func *funcs;
 	size_t nfuncs, capf;
 	struct kd_type *types;
@@ -231,6 +239,13 @@ static int cmp_sym(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
+static int cmp_sym_name(const void *x, const void *y)
+{
+	const struct ksym *const *a = x, *const *b = y;
+
+	return strcmp((*a)->name, (*b)->name);
+}
+
 static void load_syms(struct build *b)
 {
 	Dwfl_Module *m = dwarf_dwfl_module(b->ds);
@@ -243,6 +258,8 @@ static void load_syms(struct build *b)
 		const char *name = dwfl_module_getsym_info(m, i, &sym, &addr,
 							   NULL, NULL, NULL);
 
+		if (name && !strcmp(name, KD_ANCHOR))
+			b->anchor = addr;
 		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
 		    sym.st_shndx == SHN_UNDEF)
 			continue;
@@ -250,10 +267,25 @@ static void load_syms(struct build *b)
 			cap = cap ? 2 * cap : 1 << 16;
 			b->syms = xrealloc(b->syms, cap * sizeof(*b->syms));
 		}
-		b->syms[b->nsyms++] = (struct ksym){ addr, sym.st_size, name };
+		b->syms[b->nsyms++] = (struct ksym){ addr, sym.st_size, name,
+						     false };
 	}
-	if (b->nsyms)
-		qsort(b->syms, b->nsyms, sizeof(*b->syms), cmp_sym);
+	if (!b->nsyms)
+		return;
+	/* the names more than one function has */
+	{
+		struct ksym **by = xmalloc(b->nsyms * sizeof(*by));
+
+		for (size_t i = 0; i < b->nsyms; i++)
+			by[i] = &b->syms[i];
+		qsort(by, b->nsyms, sizeof(*by), cmp_sym_name);
+		for (size_t i = 1; i < b->nsyms; i++)
+			if (!strcmp(by[i]->name, by[i - 1]->name) &&
+			    by[i]->addr != by[i - 1]->addr)
+				by[i]->dup = by[i - 1]->dup = true;
+		free(by);
+	}
+	qsort(b->syms, b->nsyms, sizeof(*b->syms), cmp_sym);
 }
 
 /* The first symbol at addr or after it. */
@@ -313,6 +345,7 @@ static void add_func(struct build *b, Dwarf_Die *d, Dwarf_Addr entry,
 {
 	const char *name = dwarf_diename(d);
 	const struct ksym *sym;
+	struct ksym anchor = { b->anchor, 0, KD_ANCHOR, false };
 	struct kd_func *f;
 	int line = 0;
 
@@ -327,6 +360,11 @@ static void add_func(struct build *b, Dwarf_Die *d, Dwarf_Addr entry,
 	memset(f, 0, sizeof(*f));
 	f->name = intern(b, name);
 	f->symbol = strcmp(sym->name, name) ? intern(b, sym->name) : 0;
+	if (sym->dup && b->anchor && entry > b->anchor &&
+	    entry - b->anchor <= UINT32_MAX) {
+		f->symbol = intern(b, KD_ANCHOR);
+		sym = &anchor;
+	}
 	f->file = file_of(b, d);
 	dwarf_decl_line(d, &line);
 	f->line = (uint32_t)(line > 0 ? line : 0);
@@ -627,6 +665,7 @@ struct named {
 	Dwarf_Off die;
 	Dwarf_Addr addr;
 	const char *symbol;		/* NULL: the name itself */
+	int64_t offset;			/* from symbol */
 	const char *file;
 	int line;
 };
@@ -679,7 +718,11 @@ static int named(const char *name, struct named *out, int max)
 			dwarf_decl_line(&c, &line);
 			out[n++] = (struct named){ dwarf_dieoffset(&c), e,
 				k->name[len] ? arena_strdup(kd.ds->a, k->name) : NULL,
-				f ? arena_strdup(kd.ds->a, f) : "", line };
+				0, f ? arena_strdup(kd.ds->a, f) : "", line };
+			if (k->dup && named_syms.anchor && e > named_syms.anchor) {
+				out[n - 1].symbol = KD_ANCHOR;
+				out[n - 1].offset = (int64_t)(e - named_syms.anchor);
+			}
 			break;
 		} while (!dwarf_siblingof(&c, &c));
 	}
@@ -798,6 +841,7 @@ static void named_hit(struct kdwarf_hit *h, const char *name,
 	h->f = f;
 	h->name = f->name;
 	h->symbol = c->symbol ? c->symbol : f->name;
+	h->offset = c->offset;
 	h->file = c->file;
 	h->line = c->line;
 	(void)name;
@@ -905,7 +949,7 @@ int kdwarf_lines(struct dsource *ds, const char *func, const char *file,
 				continue;
 			}
 			named_hit(&h, func, &c[j], f);
-			h.offset = (int64_t)f->offset;
+			h.offset += (int64_t)f->offset;
 			n++;
 			if (fn(&h, data))
 				break;

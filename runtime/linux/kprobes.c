@@ -111,6 +111,9 @@ static int stp_kprobes_init(void)
 			strscpy(k->name, p->symbol, sizeof(k->name));
 		if (p->is_return) {
 			k->rp.kp.symbol_name = k->name;
+			/* a function reached from another symbol (the kernel
+			 * DWARF's _stext+offset for a name several share) */
+			k->rp.kp.offset = (unsigned int)p->offset;
 			k->rp.handler = stp_kretprobe_ret;
 			k->rp.maxactive = 0;	/* the kernel's default */
 			if (p->entry_handler) {
