@@ -144,7 +144,7 @@ enum match_result kdwarf_match(struct session *s, struct dsource *ds,
 		if (!n)
 			return MATCH_ERROR;
 		/* one line of a wildcard: each function's copy of it */
-		for (int k = out->n - n; k < out->n && n > 1; k++) {
+		for (int k = out->n - n; k < out->n && strpbrk(func, "*?["); k++) {
 			struct probe_target *u = out->v[k];
 
 			u->pp = pp_with(&s->arena, pp, i, arena_printf(&s->arena,
