@@ -146,6 +146,8 @@ struct tv_access {
 	bool user;
 	bool ubias;
 	uint64_t upc;
+	int index_reg, scale;		/* TVB_USDT memory: index register
+					   (-1: none) and its scale */
 };
 
 /* A global a probe locks while it runs (locks.c). */

@@ -705,9 +705,16 @@ static const char *gen_target(struct gen *G, struct expr *e)
 		return "stp_procfs_value(c)";
 	if (acc->base == TVB_USDT) {	/* runtime/linux/usdt.c */
 		v = new_long(G);
-		emit(G, "\t%s = stp_usdt_arg(c, %d, %d, %lldLL, %d);\n", v,
-		     acc->arg, acc->reg, (long long)acc->konst,
-		     acc->is_signed ? -acc->size : acc->size);
+		if (acc->arg == USDT_MEM)
+			emit(G, "\t%s = stp_usdt_mem(c, %d, %d, %d, %lldLL, "
+			     "%lluULL, %d);\n", v, acc->reg, acc->index_reg,
+			     acc->scale, (long long)acc->konst,
+			     acc->ubias ? (unsigned long long)acc->upc : 0ULL,
+			     acc->is_signed ? -acc->size : acc->size);
+		else
+			emit(G, "\t%s = stp_usdt_arg(c, %d, %d, %lldLL, %d);\n",
+			     v, acc->arg, acc->reg, (long long)acc->konst,
+			     acc->is_signed ? -acc->size : acc->size);
 		check_error(G);
 		return v;
 	}

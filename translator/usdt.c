@@ -47,8 +47,126 @@ static int reg_number(const char *r, size_t n)
 	return -1;
 }
 
-/* One "SIZE@OPERAND" into *a; a->why says when it cannot be read. */
-static void parse_arg(struct arena *ar, const char *text, struct usdt_arg *a)
+/* The value of symbol name[0..n) in e's symbol tables; false if none. */
+static bool symbol_value(Elf *e, const char *name, size_t n, uint64_t *v)
+{
+	for (int pass = 0; e && pass < 2; pass++) {
+		Elf_Scn *scn = NULL;
+
+		while ((scn = elf_nextscn(e, scn))) {
+			GElf_Shdr sh;
+			Elf_Data *d;
+			size_t cnt;
+
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type !=
+			    (pass ? SHT_DYNSYM : SHT_SYMTAB) || !sh.sh_entsize)
+				continue;
+			d = elf_getdata(scn, NULL);
+			cnt = d ? sh.sh_size / sh.sh_entsize : 0;
+			for (size_t i = 0; i < cnt; i++) {
+				GElf_Sym sym;
+				const char *sn;
+
+				if (!gelf_getsym(d, (int)i, &sym) ||
+				    sym.st_shndx == SHN_UNDEF)
+					continue;
+				sn = elf_strptr(e, sh.sh_link, sym.st_name);
+				if (sn && strlen(sn) == n && !strncmp(sn, name, n)) {
+					*v = sym.st_value;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* An operand's displacement op[0..n): a number, or SYM, SYM+N, SYM-N
+ * (a->biased: the symbol's link-time address plus N).  False with
+ * a->why when it is neither. */
+static bool parse_disp(struct arena *ar, Elf *e, const char *op, size_t n,
+		       struct usdt_arg *a)
+{
+	const char *txt = arena_strndup(ar, op, n);
+	size_t sl = strcspn(txt, "+-");
+	char *end;
+	uint64_t v;
+
+	if (txt[0] == '-' || (txt[0] >= '0' && txt[0] <= '9')) {
+		a->disp = strtoll(txt, &end, 0);
+		if (*end)
+			a->why = "its displacement is not a number";
+		return !*end;
+	}
+	if (!sl || !symbol_value(e, txt, sl, &v)) {
+		a->why = arena_printf(ar, "the symbol '%.*s' is not in the "
+				      "program's symbol table", (int)sl, txt);
+		return false;
+	}
+	a->biased = true;
+	a->disp = (int64_t)v;
+	if (txt[sl]) {
+		int64_t k = strtoll(txt + sl, &end, 0);
+
+		if (*end) {
+			a->why = "its displacement is not SYMBOL+NUMBER";
+			return false;
+		}
+		a->disp += k;
+	}
+	return true;
+}
+
+/* "%BASE[,%INDEX[,SCALE]]" or ",%INDEX[,SCALE]" or "%rip" (n bytes at r)
+ * into a; a->why when malformed. */
+static void parse_regs(struct arena *ar, const char *r, size_t n,
+		       struct usdt_arg *a)
+{
+	const char *txt = arena_strndup(ar, r, n), *c1 = strchr(txt, ','), *c2;
+	size_t bl = c1 ? (size_t)(c1 - txt) : n;
+
+	if (bl == 4 && !strncmp(txt, "%rip", 4) && !c1) {
+		/* the assembler made SYM(%rip) from SYM's address */
+		if (!a->biased)
+			a->why = "a %rip-relative operand without a symbol "
+				 "is not supported";
+		return;
+	}
+	if (bl) {
+		a->reg = txt[0] == '%' ? reg_number(txt + 1, bl - 1) : -1;
+		if (a->reg < 0) {
+			a->why = arena_printf(ar, "'%.*s' is not a general "
+					      "register", (int)bl, txt);
+			return;
+		}
+	}
+	if (!c1) {
+		if (!bl)
+			a->why = "the operand has no register";
+		return;
+	}
+	c2 = strchr(c1 + 1, ',');
+	bl = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+	a->index = c1[1] == '%' ? reg_number(c1 + 2, bl - 1) : -1;
+	if (a->index < 0) {
+		a->why = arena_printf(ar, "'%.*s' is not a general register",
+				      (int)bl, c1 + 1);
+		return;
+	}
+	if (c2) {
+		char *end;
+
+		a->scale = (int)strtol(c2 + 1, &end, 10);
+		if (*end || (a->scale != 1 && a->scale != 2 && a->scale != 4 &&
+			     a->scale != 8))
+			a->why = "its scale is not 1, 2, 4 or 8";
+	}
+}
+
+/* One "SIZE@OPERAND" into *a; a->why says when it cannot be read.  e is
+ * the program, for the symbols an operand may name. */
+static void parse_arg(struct arena *ar, Elf *e, const char *text,
+		      struct usdt_arg *a)
 {
 	char *end;
 	const char *op, *p;
@@ -86,33 +204,30 @@ static void parse_arg(struct arena *ar, const char *text, struct usdt_arg *a)
 			a->why = "its constant is not a number";
 		return;
 	}
-	/* [DISP](%REG) */
+	/* DISP(%BASE[,%INDEX[,SCALE]]), DISP(,%INDEX[,SCALE]), SYM[+-N],
+	 * SYM[+-N](%rip): DISP a number or a symbol plus a number */
 	a->kind = USDT_MEM;
+	a->reg = a->index = -1;
+	a->scale = 1;
 	p = strchr(op, '(');
-	if (!p || op[strlen(op) - 1] != ')' || p[1] != '%') {
-		a->why = "the operand is not a register, a constant or "
-			 "DISP(%REG)";
+	if (p ? op[strlen(op) - 1] != ')' : op[0] == '%') {
+		a->why = "the operand is not a register, a constant or an "
+			 "address";
 		return;
 	}
-	if (p != op) {
-		a->disp = strtoll(op, &end, 0);
-		if (end != p) {
-			a->why = "a symbolic address is not supported";
-			return;
-		}
-	}
-	if (strchr(p, ',')) {
-		a->why = "an indexed address is not supported";
+	if (p != op && !parse_disp(ar, e, op, p ? (size_t)(p - op)
+				   : strlen(op), a))
+		return;
+	if (!p) {		/* a bare symbol: an absolute address */
+		if (!a->biased)
+			a->why = "the operand is not a register, a constant or "
+				 "an address";
 		return;
 	}
-	a->reg = reg_number(p + 2, strlen(p + 2) - 1);
-	if (a->reg < 0)
-		a->why = arena_printf(ar, "'%s' is not a general register "
-				      "(%%rip-relative addresses are not "
-				      "supported)", p + 1);
+	parse_regs(ar, p + 1, strlen(p + 1) - 1, a);
 }
 
-static void parse_args(struct arena *ar, struct usdt_mark *m)
+static void parse_args(struct arena *ar, Elf *e, struct usdt_mark *m)
 {
 	const char *p = m->args_text;
 	int n = 0, cap = 4;
@@ -134,7 +249,7 @@ static void parse_args(struct arena *ar, struct usdt_mark *m)
 			m->args = v;
 			cap *= 2;
 		}
-		parse_arg(ar, arena_strndup(ar, p, (size_t)(end - p)),
+		parse_arg(ar, e, arena_strndup(ar, p, (size_t)(end - p)),
 			  &m->args[n++]);
 		p = end;
 	}
@@ -217,7 +332,7 @@ static int read_notes(struct arena *ar, const char *path, struct ptrvec *out,
 			m->pc = a[0] + (have_base ? base_addr - a[1] : 0);
 			m->semaphore = a[2] ? a[2] + (have_base ? base_addr - a[1] : 0)
 					    : 0;
-			parse_args(ar, m);
+			parse_args(ar, e, m);
 			pv_push(ar, out, m);
 		}
 	}
@@ -348,6 +463,10 @@ const char *usdt_resolve(struct arena *a, const struct probe_target *t,
 	acc->arg = m->args[i - 1].kind;
 	acc->reg = m->args[i - 1].reg;
 	acc->konst = m->args[i - 1].disp;
+	acc->index_reg = m->args[i - 1].index;
+	acc->scale = m->args[i - 1].scale;
+	acc->ubias = m->args[i - 1].biased;
+	acc->upc = m->pc;
 	acc->size = m->args[i - 1].size;
 	acc->is_signed = m->args[i - 1].is_signed;
 	e->tv = acc;

@@ -8,13 +8,17 @@
 /* How one argument of a mark is found (kind, as tv_access.arg) */
 enum usdt_arg_kind {
 	USDT_REG,		/* register reg (DWARF number) */
-	USDT_MEM,		/* user memory at register reg + disp */
+	USDT_MEM,		/* user memory at reg + index * scale + disp
+				   (reg, index -1: none; biased: disp is a
+				   link-time address, moved by the load bias) */
 	USDT_IMM,		/* the constant disp */
 };
 
 struct usdt_arg {
 	enum usdt_arg_kind kind;
 	int reg;
+	int index, scale;		/* USDT_MEM */
+	bool biased;			/* USDT_MEM: disp names a symbol */
 	int64_t disp;
 	int size;			/* 1, 2, 4 or 8 bytes */
 	bool is_signed;

@@ -22,14 +22,6 @@ static __maybe_unused int64_t stp_usdt_arg(struct stp_context *c, int kind,
 	case STP_USDT_REG:
 		v = stp_tv_reg(c, reg);
 		break;
-	case STP_USDT_MEM:
-		v = stp_tv_reg(c, reg);
-		if (c->error)
-			return 0;
-		return is_signed || size == 8
-			? stp_kread(c, v + disp, size, true)
-			: stp_kread(c, v + disp, size, true) &
-			  (int64_t)((1ULL << (size * 8)) - 1);
 	default:
 		return disp;
 	}
@@ -39,4 +31,32 @@ static __maybe_unused int64_t stp_usdt_arg(struct stp_context *c, int kind,
 	case 4: return is_signed ? (int64_t)(int32_t)v : (int64_t)(uint32_t)v;
 	default: return v;
 	}
+}
+
+/* A memory operand: user memory at base + index * scale + disp (base,
+ * index -1: none).  pc non-zero: disp is a link-time address (a symbol's:
+ * "counter(%rip)", "table(,%rax,4)"), moved by the load bias, which the
+ * uprobe's instruction pointer against the marker's link-time address pc
+ * gives. */
+static __maybe_unused int64_t stp_usdt_mem(struct stp_context *c, int base,
+					   int index, int scale, int64_t disp,
+					   uint64_t pc, int size)
+{
+	bool is_signed = size < 0;
+	uint64_t a = (uint64_t)disp;
+
+	if (is_signed)
+		size = -size;
+	if (pc)
+		a = (uint64_t)stp_uprobe_addr(c, disp, (int64_t)pc);
+	if (base >= 0)
+		a += (uint64_t)stp_tv_reg(c, base);
+	if (index >= 0)
+		a += (uint64_t)stp_tv_reg(c, index) * (uint64_t)scale;
+	if (c->error)
+		return 0;
+	return is_signed || size == 8
+		? stp_kread(c, (int64_t)a, size, true)
+		: stp_kread(c, (int64_t)a, size, true) &
+		  (int64_t)((1ULL << (size * 8)) - 1);
 }

@@ -1,13 +1,14 @@
 #!/bin/sh
 # guest.sh - the VM side of testsuite/vm/usdt/run-tests (busybox sh).
 #
-#   sh /t/guest.sh STAPRUN WORKLOAD
+#   sh /t/guest.sh STAPRUN WORKLOAD PIE-WORKLOAD
 #
 # Runs each /t/ko/us_NAME.ko through staprun with the workload as its -c
 # command; stdout, stderr and exit status go to /tmp/res/NAME.{out,err,rc},
 # printed at the end as "@@@ NAME.x", the content, "@@@." for the host.
 SR=$1
 W=$2
+P=$3
 R=/tmp/res
 mkdir -p $R
 
@@ -20,6 +21,7 @@ run args 3
 run gated 1
 run wild 2
 run prov 2
+run glob "3; $P 5"
 # without a module: the semaphore stays 0
 $W 1 > $R/plain.out 2>&1
 grep -c '^us_' /proc/modules > $R/leftover.out
