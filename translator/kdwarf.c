@@ -549,11 +549,14 @@ static bool use_index(void *buf, size_t len, const uint8_t *bid, int bidlen)
 		if (kd.funcs[i].name >= h->strsize ||
 		    kd.funcs[i].symbol >= h->strsize ||
 		    kd.funcs[i].file >= h->strsize)
-			return false;
+			goto bad;
 	for (uint32_t i = 0; i < h->ntypes; i++)
 		if (kd.types[i].name >= h->strsize)
-			return false;
+			goto bad;
 	return true;
+bad:
+	kd.h = NULL;
+	return false;
 }
 
 static int mkdirs(char *path)
