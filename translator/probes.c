@@ -16,6 +16,7 @@
 #include "elfsyms.h"
 #include "kdwarf.h"
 #include "kdwprobes.h"
+#include "ksyms.h"
 #include "probes.h"
 #include "procevents.h"
 #include "procfs.h"
@@ -179,6 +180,8 @@ struct wild {
 	struct ptrvec *out;
 	const char *file;		/* f@FILE[:LINE]: where f is declared */
 	int line;
+	struct session *s;		/* .exported: only exported functions */
+	bool exported;
 };
 
 static int add_function(const struct dfunc *f, void *data)
@@ -189,6 +192,8 @@ static int add_function(const struct dfunc *f, void *data)
 	if (w->file && (!f->decl_file || !dwarf_file_matches(f->decl_file, w->file) ||
 			(w->line && f->decl_line != w->line)))
 		return 0;
+	if (w->exported && !ksym_exported(w->s, w->proto->module, f->name))
+		return 0;
 	t = arena_alloc(w->a, sizeof(*t));
 	*t = *w->proto;
 	t->symbol = f->name;
@@ -196,6 +201,23 @@ static int add_function(const struct dfunc *f, void *data)
 	t->pp = function_pp(w->a, w->pp, w->fn_index, f->name);
 	t->optional = true;
 	pv_push(w->a, w->out, t);
+	return 0;
+}
+
+/* A module function from its .ko's symbol table (no types). */
+static int add_symbol(const char *name, void *data)
+{
+	struct dfunc f = { .name = name };
+	struct wild *w = data;
+	struct probe_target *t;
+	int before = w->out->n;
+
+	add_function(&f, data);
+	if (w->out->n > before) {
+		t = w->out->v[w->out->n - 1];
+		t->func = NULL;
+		t->types_why = "its .ko has no DWARF";
+	}
 	return 0;
 }
 
@@ -287,6 +309,8 @@ static enum match_result match_kprobe(struct session *s,
 	struct dsource *ds = NULL;
 	const char *why = NULL, *name, *file = NULL;
 	int i = 1, before = out->n, line = 0;
+	bool exported = false;
+	const char *mspec = NULL;	/* module("...") as written */
 
 	if (is(c0, "module") || (is(c0, "kprobe") && is(c1, "module"))) {
 		const struct pp_comp *m = is(c0, "module") ? c0 : c1;
@@ -324,10 +348,22 @@ static enum match_result match_kprobe(struct session *s,
 		t->kind = PROV_KPROBE;
 		return match_statement(s, pp, i, t, out, msg);
 	}
-	if (!is(fn, "function") || !fn->arg || fn->arg->kind != E_STR ||
-	    pp->comps.n > i + 2 ||
-	    (tail && !is(tail, "return") && !is(tail, "call")))
+	if (!is(fn, "function") || !fn->arg || fn->arg->kind != E_STR)
 		return MATCH_NONE;
+	/* .return or .call, and .exported, in either order */
+	tail = NULL;
+	for (int k = i + 1; k < pp->comps.n; k++) {
+		const struct pp_comp *c = comp(pp, k);
+
+		if (c->arg)
+			return MATCH_NONE;
+		if (is(c, "exported") && !exported)
+			exported = true;
+		else if ((is(c, "return") || is(c, "call")) && !tail)
+			tail = c;
+		else
+			return MATCH_NONE;
+	}
 	if (!strcmp(s->runtime, "user")) {
 		*msg = "it needs the kernel";
 		return MATCH_UNAVAILABLE;
@@ -336,6 +372,8 @@ static enum match_result match_kprobe(struct session *s,
 	t->is_return = is(tail, "return");
 	if (t->module) {
 		bool path = t->module[0] == '/';
+
+		mspec = t->module;
 
 		ds = module_dwarf(s, t, &why);
 		/* a file that is not there cannot be probed either */
@@ -350,10 +388,26 @@ static enum match_result match_kprobe(struct session *s,
 		return MATCH_ERROR;
 	}
 	if (strpbrk(name, "@:")) {
-		*msg = kdwarf_needed(s);
+		*msg = t->module ? arena_printf(&s->arena, "@FILE needs the "
+						"module's DWARF debuginfo: %s",
+						why)
+				 : kdwarf_needed(s);
+		return MATCH_UNAVAILABLE;
+	}
+	if (exported && !ksym_have_exports(s)) {
+		*msg = arena_printf(&s->arena, ".exported needs the build tree's "
+				    "Module.symvers (%s)", s->kernel_build_tree
+				    ? s->kernel_build_tree : "no build tree");
 		return MATCH_UNAVAILABLE;
 	}
 	if (!strpbrk(name, "*?[") && !file) {
+		if (exported && !ksym_exported(s, t->module, name)) {
+			*msg = arena_printf(&s->arena, "%s '%s' is not exported "
+					    "(EXPORT_SYMBOL)", t->module ?
+					    "the module's function" : "function",
+					    name);
+			return MATCH_NOTHING;
+		}
 		t->symbol = name;
 		t->func = ds ? ds->find_func(ds, t->symbol) : NULL;
 		if (t->module && !t->func)
@@ -364,16 +418,36 @@ static enum match_result match_kprobe(struct session *s,
 		return MATCH_OK;
 	}
 	if (t->module && !ds) {
-		*msg = arena_printf(&s->arena, "wildcards over a module's "
-				    "functions need its DWARF debuginfo: %s", why);
-		return MATCH_UNAVAILABLE;
+		/* no DWARF: the .ko's own symbol table names its functions */
+		const char *kname, *ko = module_file(s, mspec, &kname);
+		struct wild w = { &s->arena, pp, t, i, out, NULL, 0, s,
+				  exported };
+
+		if (!ko || file) {
+			*msg = arena_printf(&s->arena, "%s: %s", file ?
+					    "@FILE needs the module's DWARF "
+					    "debuginfo" : "cannot find the "
+					    "module", why);
+			return MATCH_UNAVAILABLE;
+		}
+		t->module = kname;
+		if (ksym_ko_each_func(s, ko, name, add_symbol, &w, msg) < 0)
+			return MATCH_ERROR;
+		if (out->n == before) {
+			if (exported)	/* else ksyms.c said which file */
+				*msg = "no exported function of the module "
+				       "matches";
+			return MATCH_NOTHING;
+		}
+		return MATCH_OK;
 	}
 	if (!ds)
 		ds = kernel_types(s, msg);
 	if (!ds)
 		return MATCH_UNAVAILABLE;
 	{
-		struct wild w = { &s->arena, pp, t, i, out, file, line };
+		struct wild w = { &s->arena, pp, t, i, out, file, line, s,
+				  exported };
 
 		ds->each_func(ds, name, add_function, &w);
 	}
@@ -383,8 +457,11 @@ static enum match_result match_kprobe(struct session *s,
 		return MATCH_NOTHING;
 	}
 	if (out->n == before) {
-		*msg = t->module ? "no function of the module matches"
-				 : "no kernel function matches";
+		*msg = t->module ? exported ? "no exported function of the "
+					      "module matches"
+					    : "no function of the module matches"
+				 : exported ? "no exported kernel function matches"
+					    : "no kernel function matches";
 		return MATCH_NOTHING;
 	}
 	return MATCH_OK;
