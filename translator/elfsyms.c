@@ -120,6 +120,33 @@ static void read_funcs(struct arena *a, Elf *e, Elf_Scn *scn,
 			es->funcs[es->nfuncs++] = es->funcs[i];
 }
 
+Elf *elf_open_file(const char *path, int *fd, size_t *shstrndx,
+		   const char **why)
+{
+	Elf *e;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0) {
+		*why = "cannot open it";
+		return NULL;
+	}
+	elf_version(EV_CURRENT);
+	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, shstrndx)) {
+		elf_close_file(e, *fd);
+		*why = "not an ELF file";
+		return NULL;
+	}
+	return e;
+}
+
+void elf_close_file(Elf *e, int fd)
+{
+	if (e)
+		elf_end(e);
+	close(fd);
+}
+
 const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
 				     const char **why)
 {

@@ -5,6 +5,7 @@
 #ifndef STAP_ELFSYMS_H
 #define STAP_ELFSYMS_H
 
+#include <gelf.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,6 +32,14 @@ struct elf_syms {
 	struct elf_segment *segs;
 	int nsegs;
 };
+
+/* path opened for reading as an ELF file (mapped), its section header
+ * string table's index in *shstrndx and its descriptor in *fd, for
+ * elf_close_file().  NULL with *why ("cannot open it", "not an ELF
+ * file") when it is not one. */
+Elf *elf_open_file(const char *path, int *fd, size_t *shstrndx,
+		   const char **why);
+void elf_close_file(Elf *e, int fd);
 
 /* Reads path's function symbols into a.  NULL with *why (a phrase: "not
  * an ELF file", "No such file or directory"...) when it cannot. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elfsyms.h"
 #include "ksyms.h"
 
 struct export {
@@ -127,23 +128,14 @@ int ksym_ko_each_func(struct session *s, const char *path,
 		      int (*fn)(const char *name, void *data), void *data,
 		      const char **why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), n = 0;
 	struct ptrvec names = { 0 };
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
-	Elf *e;
+	int fd, n = 0;
+	Elf *e = elf_open_file(path, &fd, &shstrndx, why);
 
-	if (fd < 0) {
-		*why = arena_printf(&s->arena, "cannot open %s", path);
-		return -1;
-	}
-	elf_version(EV_CURRENT);
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
-		*why = arena_printf(&s->arena, "%s is not an ELF file", path);
-		if (e)
-			elf_end(e);
-		close(fd);
+	if (!e) {
+		*why = arena_printf(&s->arena, "%s: %s", path, *why);
 		return -1;
 	}
 	while ((scn = elf_nextscn(e, scn))) {
@@ -175,8 +167,7 @@ int ksym_ko_each_func(struct session *s, const char *path,
 					arena_strdup(&s->arena, name));
 		}
 	}
-	elf_end(e);
-	close(fd);
+	elf_close_file(e, fd);
 	/* sorted, each name once (two static functions may share one:
 	 * a probe by name reaches the first) */
 	if (names.n)

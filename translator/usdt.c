@@ -261,26 +261,15 @@ static void parse_args(struct arena *ar, Elf *e, struct usdt_mark *m)
 static int read_notes(struct arena *ar, const char *path, struct ptrvec *out,
 		      const char **why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf *e;
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 	uint64_t base_addr = 0;
 	bool have_base = false;
+	int fd;
+	Elf *e = elf_open_file(path, &fd, &shstrndx, why);
 
-	if (fd < 0) {
-		*why = "cannot open it";
+	if (!e)
 		return -1;
-	}
-	elf_version(EV_CURRENT);
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
-		if (e)
-			elf_end(e);
-		close(fd);
-		*why = "not an ELF file";
-		return -1;
-	}
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		const char *name;
@@ -336,8 +325,7 @@ static int read_notes(struct arena *ar, const char *path, struct ptrvec *out,
 			pv_push(ar, out, m);
 		}
 	}
-	elf_end(e);
-	close(fd);
+	elf_close_file(e, fd);
 	return 0;
 }
 
