@@ -365,8 +365,12 @@ void recipe_record(struct session *s, const char *recipe, const char *tree,
 	const char *tmp;
 	FILE *f;
 
-	if (!ok || !(d = opendir(dir)))
+	if (!ok || !(d = opendir(dir))) {
+		if (s->verbose > 1)
+			fprintf(stderr, "kbuild's commands not recorded: steps this "
+				"version cannot replay\n");
 		return;
+	}
 	while ((de = readdir(d)) && ok) {
 		size_t n = strlen(de->d_name);
 		int i;
