@@ -29,31 +29,6 @@ static bool is(const struct pp_comp *c, const char *name)
 	return c && !strcmp(c->name, name);
 }
 
-/* pp() of one match: the probe point with component i's argument
- * replaced by arg. */
-static const char *pp_with(struct arena *a, const struct probe_point *pp,
-			   int i, const char *arg)
-{
-	struct strbuf sb;
-	const char *r;
-
-	sb_init(&sb);
-	for (int k = 0; k < pp->comps.n; k++) {
-		const struct pp_comp *c = pp->comps.v[k];
-
-		sb_printf(&sb, "%s%s", k ? "." : "", c->name);
-		if (k == i)
-			sb_printf(&sb, "(\"%s\")", arg);
-		else if (c->arg && c->arg->kind == E_NUM)
-			sb_printf(&sb, "(%lld)", (long long)c->arg->num);
-		else if (c->arg)
-			sb_printf(&sb, "(\"%s\")", c->arg->str);
-	}
-	r = arena_strdup(a, sb_cstr(&sb));
-	sb_free(&sb);
-	return r;
-}
-
 struct kmatch {
 	struct session *s;
 	const struct probe_point *pp;
@@ -72,7 +47,7 @@ static int add_hit(const struct kdwarf_hit *h, void *data)
 	t->symbol = h->symbol;
 	t->offset = h->offset;
 	t->func = h->f;
-	t->pp = pp_with(&m->s->arena, m->pp, m->i, m->stmt ? m->stmt : h->name);
+	t->pp = function_pp(&m->s->arena, m->pp, m->i, m->stmt ? m->stmt : h->name);
 	pv_push(&m->s->arena, m->out, t);
 	return 0;
 }
@@ -147,7 +122,7 @@ enum match_result kdwarf_match(struct session *s, struct dsource *ds,
 		for (int k = out->n - n; k < out->n && strpbrk(func, "*?["); k++) {
 			struct probe_target *u = out->v[k];
 
-			u->pp = pp_with(&s->arena, pp, i, arena_printf(&s->arena,
+			u->pp = function_pp(&s->arena, pp, i, arena_printf(&s->arena,
 					"%s@%s:%d", u->func->name, file, line));
 			u->optional = true;
 		}

@@ -147,10 +147,8 @@ static enum match_result match_timer(const struct probe_point *pp,
 	return MATCH_NONE;
 }
 
-/* The pp() text of a probe point, with component fn_index's argument
- * replaced by name (one function of a wildcard); fn_index -1: as written. */
-static const char *function_pp(struct arena *a, const struct probe_point *pp,
-			       int fn_index, const char *name)
+const char *function_pp(struct arena *a, const struct probe_point *pp,
+			int fn_index, const char *name)
 {
 	struct strbuf sb;
 	const char *r;

@@ -28,6 +28,11 @@ enum match_result match_provider(struct session *s, const struct probe_point *pp
 const char *find_executable(struct arena *a, const char *name,
 			    const char **msg);
 
+/* The pp() text of a probe point, with component fn_index's argument
+ * replaced by name (one match of a wildcard); fn_index -1: as written. */
+const char *function_pp(struct arena *a, const struct probe_point *pp,
+			int fn_index, const char *name);
+
 /* Canonical text of a probe point, as pp() returns it. */
 const char *probe_point_text(struct arena *a, const struct probe_point *pp);
 
