@@ -33,7 +33,8 @@
  * pool in the module and is counted: at stop the handlers stop running
  * them (stp_pe_live, and an RCU grace period for any that had started);
  * the module's exit waits until every queued one has run (a process
- * stopped with SIGSTOP holds rmmod until it continues). */
+ * stopped with SIGSTOP holds rmmod until it continues), then for an
+ * RCU-tasks grace period (none is still returning through our code). */
 #include <linux/kprobes.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -418,6 +419,13 @@ static void stp_procevents_free(void)
 		pr_warn("%s: waiting for %d processes to run a queued "
 			"process.begin (stopped?)\n", THIS_MODULE->name,
 			atomic_read(&stp_pe_pending));
+#ifdef CONFIG_TASKS_RCU
+	/* the last work may still be on its way out of stp_pe_work_fn, even
+	 * preempted there: an RCU-tasks grace period waits until every task
+	 * has left such code (a voluntary switch, or user space) */
+	if (stp_pe_pool)
+		synchronize_rcu_tasks();
+#endif
 	kvfree(stp_pe_pool);
 	stp_pe_pool = NULL;
 	bitmap_free(stp_pe_used);
