@@ -114,12 +114,15 @@ static inline uint64_t stp_key_word(const char *s)
 #define STP_HIGHS 0x8080808080808080ULL
 
 /* Hash of the bytes a stored key keeps (MAXSTRINGLEN - 1 at most, a word
- * per step); *len is how many. */
-static inline uint64_t stp_hash_str(const char *s, uint32_t *len)
+ * per step); *len is how many, *last the word that holds the key's end
+ * (the bytes of s from len & ~7 up to len, zeros above). */
+static inline uint64_t stp_hash_str(const char *s, uint32_t *len,
+				    uint64_t *last)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t n;
 
+	*last = 0;
 	for (n = 0; n < MAXSTRINGLEN - 1; n += 8) {
 		uint64_t w = stp_key_word(s + n), z;
 		size_t room = MAXSTRINGLEN - 1 - n;
@@ -133,6 +136,7 @@ static inline uint64_t stp_hash_str(const char *s, uint32_t *len)
 			w &= ((z - 1) & ~z) >> 7;	/* the bytes before it */
 			h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 			n += (size_t)__builtin_ctzll(z) >> 3;
+			*last = w;
 			break;
 		}
 		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
@@ -142,24 +146,46 @@ static inline uint64_t stp_hash_str(const char *s, uint32_t *len)
 	return h;
 }
 
-/* Do the len bytes at p and s match, and does p's string end there?
- * (len <= MAXSTRINGLEN - 1: the bytes s is known to have.) */
-static inline bool stp_key_eq(const char *p, const char *s, uint32_t len)
+/* The bucket hash of a key's 64-bit hash: the high half of one multiply,
+ * after folding the high bits down (a long key that differs only there
+ * still spreads). */
+static inline uint32_t stp_hash_fin(uint64_t h)
 {
-	uint32_t i;
+	h ^= h >> 32;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(h >> 32);
+}
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		uint64_t a, b;
+/* Is the stored key at p the string whose first len bytes (len <=
+ * MAXSTRINGLEN - 1) are at s, and whose word at len & ~7 is last (as
+ * stp_hash_str gives it)?  A stored key is NUL-padded to the end of its
+ * 8-aligned room (stp_map_insert zeroes the entry first), so whole words
+ * compare: those before len & ~7, then last against the stored word there,
+ * which matches only when the stored key has the same bytes and ends at
+ * len. */
+static inline bool stp_key_eq_last(const char *p, const char *s, uint32_t len,
+				   uint64_t last)
+{
+	uint32_t i, tail = len & ~7u;
+	uint64_t a, b;
 
+	for (i = 0; i < tail; i += 8) {
 		__builtin_memcpy(&a, p + i, 8);
 		__builtin_memcpy(&b, s + i, 8);
 		if (a != b)
 			return false;
 	}
-	for (; i < len; i++)
-		if (p[i] != s[i])
-			return false;
-	return !p[len];
+	__builtin_memcpy(&a, p + tail, 8);
+	return a == last;
+}
+
+static inline bool stp_key_eq(const char *p, const char *s, uint32_t len)
+{
+	uint32_t tail = len & ~7u;
+	uint64_t last = (len & 7) ? stp_key_word(s + tail) &
+			(((uint64_t)1 << (8 * (len & 7))) - 1) : 0;
+
+	return stp_key_eq_last(p, s, len, last);
 }
 
 static inline const char *stp_kstr(const union stp_key *k)
@@ -168,19 +194,28 @@ static inline const char *stp_kstr(const union stp_key *k)
 }
 
 /* The keys' hash; len[i] is string key i's length (what the lookup
- * compares, see stp_map_key_match). */
+ * compares, see stp_map_key_match).  A one-key map's hash is
+ * stp_hash_fin of its key's (what the one-key functions compute). */
+static inline uint64_t stp_key_hash(char type, const union stp_key *k,
+				    uint32_t *len)
+{
+	uint64_t last;
+
+	return type == 'l' ? (uint64_t)k->n
+			   : stp_hash_str(stp_kstr(k), len, &last);
+}
+
 static inline uint32_t stp_map_hash(const struct stp_map *m,
 				    const union stp_key *k, uint32_t *len)
 {
-	uint64_t h = 0;
+	uint64_t h = stp_key_hash(m->ktype[0], &k[0], &len[0]);
 	int i;
 
-	for (i = 0; i < m->nkeys; i++) {
+	for (i = 1; i < m->nkeys; i++) {
 		h = (h << 7 | h >> 57) * 0x9e3779b97f4a7c15ULL;
-		h ^= m->ktype[i] == 'l' ? (uint64_t)k[i].n
-					: stp_hash_str(stp_kstr(&k[i]), &len[i]);
+		h ^= stp_key_hash(m->ktype[i], &k[i], &len[i]);
 	}
-	return (uint32_t)stp_mix64(h);
+	return stp_hash_fin(h);
 }
 
 /* Does entry e match k on every key not wildcarded in mask?  (mask 0:
@@ -487,6 +522,145 @@ int stp_map_add_stat(struct stp_map *m, const union stp_key *k, int64_t v)
 	stp_acc_add(&m->sl, (struct stp_stat_acc *)stp_ent_val(m, i), v);
 	return 0;
 }
+
+/* ---- one-key maps ----
+ * What generated code calls for a map with one key (_l: a long, _s: a
+ * string, never NULL): the key goes by value, with no key array to walk,
+ * and the key and value sit at offsets known here (the key right after
+ * the entry header, the value after the key).  Same hash as the generic
+ * functions (stp_map_hash), so both kinds of call share the entries. */
+#define STP_KOFF1 sizeof(struct stp_map_ent)
+#define STP_VOFF1_L (STP_KOFF1 + 8)
+#define STP_VOFF1_S (STP_KOFF1 + STP_ALIGN8(MAXSTRINGLEN))
+
+static inline int32_t stp_map_find_l(const struct stp_map *m, int64_t n,
+				     uint32_t h)
+{
+	int32_t i;
+
+	for (i = m->heads[h & m->hmask]; i >= 0; i = stp_ent(m, i)->next) {
+		const struct stp_map_ent *e = stp_ent(m, i);
+
+		if (e->hash == h &&
+		    *(const int64_t *)((const char *)e + STP_KOFF1) == n)
+			return i;
+	}
+	return -1;
+}
+
+static inline int32_t stp_map_find_s(const struct stp_map *m, const char *s,
+				     uint32_t h, uint32_t len, uint64_t last)
+{
+	int32_t i;
+
+	for (i = m->heads[h & m->hmask]; i >= 0; i = stp_ent(m, i)->next) {
+		const struct stp_map_ent *e = stp_ent(m, i);
+
+		if (e->hash == h &&
+		    stp_key_eq_last((const char *)e + STP_KOFF1, s, len, last))
+			return i;
+	}
+	return -1;
+}
+
+/* New keys are rare: inserts stay out of line. */
+static __attribute__((__noinline__)) int32_t
+stp_map_insert_l(struct stp_map *m, int64_t n, uint32_t h)
+{
+	union stp_key k = { .n = n };
+
+	return stp_map_insert(m, &k, h);
+}
+
+static __attribute__((__noinline__)) int32_t
+stp_map_insert_s(struct stp_map *m, const char *s, uint32_t h)
+{
+	union stp_key k = { .s = s };
+
+	return stp_map_insert(m, &k, h);
+}
+
+/* The entry of key n (add: made when missing), or -1; inlined into each
+ * caller (the generated handler, in the end), the insert is not. */
+static inline __attribute__((__always_inline__)) int32_t
+stp_map_slot_l(struct stp_map *m, int64_t n, bool add)
+{
+	uint32_t h = stp_hash_fin((uint64_t)n);
+	int32_t i = stp_map_find_l(m, n, h);
+
+	return i >= 0 || !add ? i : stp_map_insert_l(m, n, h);
+}
+
+static inline __attribute__((__always_inline__)) int32_t
+stp_map_slot_s(struct stp_map *m, const char *s, bool add)
+{
+	uint32_t len;
+	uint64_t last;
+	uint32_t h = stp_hash_fin(stp_hash_str(s, &len, &last));
+	int32_t i = stp_map_find_s(m, s, h, len, last);
+
+	return i >= 0 || !add ? i : stp_map_insert_s(m, s, h);
+}
+
+/* Inlined into generated code (each is a lookup and a store or two); the
+ * out-of-line copies serve calls from elsewhere. */
+#define STP_MAP1_INLINE inline __attribute__((__always_inline__))
+
+#define STP_MAP1_FUNCS(SFX, KT, VOFF)					\
+STP_MAP1_INLINE bool							\
+stp_map_exists_##SFX(struct stp_map *m, KT key)				\
+{									\
+	return stp_map_slot_##SFX(m, key, false) >= 0;			\
+}									\
+									\
+STP_MAP1_INLINE int64_t							\
+stp_map_get_long_##SFX(struct stp_map *m, KT key)			\
+{									\
+	int32_t i = stp_map_slot_##SFX(m, key, false);			\
+									\
+	return i < 0 ? 0 : *(int64_t *)((char *)stp_ent(m, i) + VOFF);	\
+}									\
+									\
+STP_MAP1_INLINE int							\
+stp_map_set_long_##SFX(struct stp_map *m, KT key, int64_t v)		\
+{									\
+	int32_t i = stp_map_slot_##SFX(m, key, true);			\
+									\
+	if (i < 0)							\
+		return -1;						\
+	*(int64_t *)((char *)stp_ent(m, i) + VOFF) = v;			\
+	return 0;							\
+}									\
+									\
+STP_MAP1_INLINE int							\
+stp_map_add_long_##SFX(struct stp_map *m, KT key, int64_t delta,	\
+		       int64_t *old)					\
+{									\
+	int32_t i = stp_map_slot_##SFX(m, key, true);			\
+	int64_t *v;							\
+									\
+	if (i < 0)							\
+		return -1;						\
+	v = (int64_t *)((char *)stp_ent(m, i) + VOFF);			\
+	*old = *v;							\
+	*v = (int64_t)((uint64_t)*v + (uint64_t)delta);			\
+	return 0;							\
+}									\
+									\
+STP_MAP1_INLINE int							\
+stp_map_add_stat_##SFX(struct stp_map *m, KT key, int64_t v)		\
+{									\
+	int32_t i = stp_map_slot_##SFX(m, key, true);			\
+									\
+	if (i < 0)							\
+		return -1;						\
+	stp_acc_add(&m->sl,						\
+		    (struct stp_stat_acc *)((char *)stp_ent(m, i) + VOFF), v); \
+	return 0;							\
+}
+
+STP_MAP1_FUNCS(l, int64_t, STP_VOFF1_L)
+STP_MAP1_FUNCS(s, const char *, STP_VOFF1_S)
 
 static void stp_map_stat_result(struct stp_map *m, int32_t i,
 				struct stp_stat_result *r)

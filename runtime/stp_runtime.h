@@ -189,6 +189,20 @@ int stp_map_add_long(struct stp_map *m, const union stp_key *k, int64_t delta,
 int stp_map_add_stat(struct stp_map *m, const union stp_key *k, int64_t v);
 void stp_map_get_stat(struct stp_map *m, const union stp_key *k,
 		      struct stp_stat_result *r, int bit_shift);
+/* The same for a map with one key, given by value (_l: a long key, _s: a
+ * string key, not NULL); they share entries with the calls above. */
+bool stp_map_exists_l(struct stp_map *m, int64_t key);
+bool stp_map_exists_s(struct stp_map *m, const char *key);
+int64_t stp_map_get_long_l(struct stp_map *m, int64_t key);
+int64_t stp_map_get_long_s(struct stp_map *m, const char *key);
+int stp_map_set_long_l(struct stp_map *m, int64_t key, int64_t v);
+int stp_map_set_long_s(struct stp_map *m, const char *key, int64_t v);
+int stp_map_add_long_l(struct stp_map *m, int64_t key, int64_t delta,
+		       int64_t *old);
+int stp_map_add_long_s(struct stp_map *m, const char *key, int64_t delta,
+		       int64_t *old);
+int stp_map_add_stat_l(struct stp_map *m, int64_t key, int64_t v);
+int stp_map_add_stat_s(struct stp_map *m, const char *key, int64_t v);
 void stp_map_delete(struct stp_map *m, const union stp_key *k);
 /* k may hold wildcards for a slice: delete arr[1, *]; mask bit i set means
  * key i is '*'. */

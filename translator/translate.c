@@ -199,6 +199,18 @@ static const char *gen_keys(struct gen *G, const struct ptrvec *args,
 	return k;
 }
 
+/* "stp_map_OP(g_NAME, K" (the caller closes the call): a one-key map's
+ * long-valued operations take the key by value (stp_map_OP_l / _s). */
+static const char *map_call(struct gen *G, const char *op,
+			    const struct symbol *s, const char *k)
+{
+	if (s->nkeys == 1)
+		return fmt(G, "stp_map_%s_%c(g_%s, %s[0].%c", op,
+			   s->keys[0] == T_STRING ? 's' : 'l', s->name, k,
+			   s->keys[0] == T_STRING ? 's' : 'n');
+	return fmt(G, "stp_map_%s(g_%s, %s", op, s->name, k);
+}
+
 static const char *hoist_long(struct gen *G, const char *expr)
 {
 	const char *t = new_long(G);
@@ -231,9 +243,10 @@ static void gen_store(struct gen *G, struct expr *lv, const char *k, const char 
 	struct symbol *s = lv->sym;
 
 	if (lv->kind == E_INDEX) {
-		overflow_check(G, fmt(G, "stp_map_set_%s(g_%s, %s, %s)",
-				      s->type == T_STRING ? "str" : "long",
-				      s->name, k, v), lv);
+		overflow_check(G, s->type == T_STRING ?
+			       fmt(G, "stp_map_set_str(g_%s, %s, %s)", s->name, k, v) :
+			       fmt(G, "%s, %s)", map_call(G, "set_long", s, k), v),
+			       lv);
 		return;
 	}
 	if (s->type == T_STRING)
@@ -254,7 +267,7 @@ static const char *gen_load(struct gen *G, struct expr *lv, const char *k)
 			emit(G, "\tstp_map_get_str(g_%s, %s, %s);\n", s->name, k, t);
 			return t;
 		}
-		return hoist_long(G, fmt(G, "stp_map_get_long(g_%s, %s)", s->name, k));
+		return hoist_long(G, fmt(G, "%s)", map_call(G, "get_long", s, k)));
 	}
 	return sym_ref(G, s);
 }
@@ -265,8 +278,8 @@ static const char *gen_map_add(struct gen *G, struct expr *lv, const char *k,
 {
 	const char *old = new_long(G);
 
-	overflow_check(G, fmt(G, "stp_map_add_long(g_%s, %s, %s, &%s)",
-			      ((struct symbol *)lv->sym)->name, k, d, old), lv);
+	overflow_check(G, fmt(G, "%s, %s, &%s)",
+			      map_call(G, "add_long", lv->sym, k), d, old), lv);
 	return old;
 }
 
@@ -909,8 +922,9 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 			unsigned mask;
 			const char *k = gen_keys(G, &lv->args, &mask);
 
-			overflow_check(G, fmt(G, "stp_map_add_stat(g_%s, %s, %s)",
-					      lv->name, k, v), lv);
+			overflow_check(G, fmt(G, "%s, %s)",
+					      map_call(G, "add_stat", lv->sym, k), v),
+				       lv);
 		} else {
 			emit(G, "\tstp_stat_add(g_%s, %s);\n", lv->name, v);
 		}
@@ -921,8 +935,8 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 		const char *k = gen_keys(G, &e->args, &mask);
 
 		if (!mask)
-			return hoist_long(G, fmt(G, "stp_map_exists(g_%s, %s)",
-						 e->name, k));
+			return hoist_long(G, fmt(G, "%s)",
+						 map_call(G, "exists", e->sym, k)));
 		emit(G, "\t{\n\t\tstruct stp_map_iter it;\n\n"
 		     "\t\tstp_map_iter_start(&it, g_%s, 0, 0, 0, 1, %s, %uu);\n",
 		     e->name, k, mask);

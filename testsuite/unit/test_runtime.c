@@ -589,6 +589,128 @@ static void test_map_full(void)
 	stp_map_free(b);
 }
 
+/* One-key maps: the _l/_s calls (generated code's) and the generic ones
+ * (key arrays) find the same entries. */
+static void test_map_onekey(void)
+{
+	struct stp_map *m = stp_map_new("l", STP_LONG, 0, false, NULL);
+	struct stp_map *s = stp_map_new("s", STP_LONG, 0, false, NULL);
+	struct stp_map *f = stp_map_new("s", STP_LONG, 2, false, NULL);
+	struct stp_map *w = stp_map_new("s", STP_LONG, 2, true, NULL);
+	struct stp_hist_spec h = { STP_HIST_NONE, 0, 0, 0, 0, false };
+	struct stp_map *st = stp_map_new("l", STP_STATS, 0, false, &h);
+	struct stp_stat_result r;
+	static char big[MAXSTRINGLEN + 40], buf[MAXSTRINGLEN + 48];
+	static const int lens[] = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33,
+				    MAXSTRINGLEN - 9, MAXSTRINGLEN - 8,
+				    MAXSTRINGLEN - 2, MAXSTRINGLEN - 1 };
+	int64_t old = -1;
+	bool all = true;
+	int i, j, n = (int)(sizeof(lens) / sizeof(lens[0]));
+
+	/* long keys: small, negative, differing only in high bits */
+	for (i = 0; i < 64; i++) {
+		stp_map_add_long_l(m, (int64_t)((uint64_t)1 << i), i + 1, &old);
+		stp_map_add_long_l(m, -(int64_t)i, 100 + i, &old);
+	}
+	for (i = 0; i < 64; i++)
+		if (stp_map_get_long(m, K1((int64_t)((uint64_t)1 << i))) != i + 1 ||
+		    stp_map_get_long_l(m, -(int64_t)i) != 100 + i ||
+		    !stp_map_exists_l(m, (int64_t)((uint64_t)1 << i)))
+			all = false;
+	check(all && stp_map_size(m) == 128, "one long key: _l and generic agree",
+	      "size %d", stp_map_size(m));
+	check_long("one long key: add gives the old value",
+		   (stp_map_add_long_l(m, 4, 10, &old), old), 3);
+	check_long("one long key: add adds", stp_map_get_long_l(m, 4), 13);
+	stp_map_set_long(m, K1(12345), 7);
+	stp_map_set_long_l(m, 12346, 8);
+	ok(stp_map_get_long_l(m, 12345) == 7 &&
+	   stp_map_get_long(m, K1(12346)) == 8, "one long key: set, both ways");
+	stp_map_delete(m, K1(12345));
+	ok(!stp_map_exists_l(m, 12345) && stp_map_get_long_l(m, 12345) == 0 &&
+	   stp_map_exists_l(m, 12346), "one long key: delete, missing reads 0");
+
+	/* string keys: prefixes of one another, around word boundaries, at
+	 * the length limit, from unaligned addresses */
+	for (i = 0; i < (int)sizeof(big) - 1; i++)
+		big[i] = (char)('a' + i % 23);
+	for (i = 0; i < n; i++) {
+		memcpy(buf + 3, big, (size_t)lens[i]);
+		buf[3 + lens[i]] = '\0';
+		stp_map_add_long_s(s, buf + 3, 1000 + i, &old);
+		stp_map_add_long_s(s, buf + 3, 1, &old);
+	}
+	for (i = 0; i < n && all; i++) {
+		memcpy(buf + i % 8, big, (size_t)lens[i]);
+		buf[i % 8 + lens[i]] = '\0';
+		if (stp_map_get_long_s(s, buf + i % 8) != 1001 + i ||
+		    stp_map_get_long(s, KS(buf + i % 8)) != 1001 + i) {
+			all = false;
+			check(false, "one string key: lengths", "length %d",
+			      lens[i]);
+		}
+	}
+	check(all && stp_map_size(s) == n, "one string key: lengths 0 to "
+	      "MAXSTRINGLEN - 1, _s and generic agree", "size %d",
+	      stp_map_size(s));
+	memcpy(buf, big, 20);
+	for (j = 1; j < 20; j++) {
+		buf[j] = '\0';
+		if (stp_map_exists_s(s, buf) != (j == 1 || j == 7 || j == 8 ||
+						 j == 9 || j == 15 || j == 16 ||
+						 j == 17))
+			all = false;
+		buf[j] = big[j];
+	}
+	buf[8] = 'Z';
+	buf[9] = '\0';
+	ok(all && !stp_map_exists_s(s, buf), "one string key: no false match "
+	   "on a prefix or a last-byte change");
+	/* longer than a key keeps: the same entry as its first
+	 * MAXSTRINGLEN - 1 bytes */
+	big[MAXSTRINGLEN + 10] = '\0';
+	old = -1;
+	stp_map_add_long_s(s, big, 5, &old);
+	big[MAXSTRINGLEN - 1] = '\0';
+	check(old == 1000 + n && stp_map_get_long_s(s, big) == 1001 + n + 5 - 1 &&
+	      stp_map_size(s) == n, "one string key: truncated like a stored "
+	      "key", "old %lld size %d", (long long)old, stp_map_size(s));
+	stp_map_delete(s, KS(""));
+	ok(!stp_map_exists_s(s, "") && stp_map_exists_s(s, "a"),
+	   "one string key: generic delete");
+
+	/* a freed entry that held a long key takes a short one */
+	stp_map_set_long_s(f, "abcdefghijklmnopq", 1);
+	stp_map_set_long_s(f, "x", 2);
+	check_long("one string key: full map", stp_map_add_long_s(f, "y", 1,
+								  &old), -1);
+	stp_map_delete(f, KS("abcdefghijklmnopq"));
+	stp_map_set_long_s(f, "abc", 3);
+	ok(stp_map_get_long_s(f, "abc") == 3 &&
+	   !stp_map_exists_s(f, "abcdefghijklmnopq") &&
+	   !stp_map_exists_s(f, "abcdefgh") && stp_map_get_long_s(f, "x") == 2,
+	   "one string key: a reused entry");
+	stp_map_add_long_s(w, "one", 1, &old);
+	stp_map_add_long_s(w, "two", 2, &old);
+	stp_map_add_long_s(w, "three", 3, &old);
+	ok(!stp_map_exists_s(w, "one") && stp_map_get_long_s(w, "three") == 3 &&
+	   stp_map_size(w) == 2, "one string key: % wrap");
+
+	for (i = 1; i <= 4; i++)
+		stp_map_add_stat_l(st, 9, i * 10);
+	stp_map_add_stat(st, K1(9), 1);
+	stp_map_get_stat(st, K1(9), &r, 0);
+	check(r.count == 5 && r.sum == 101 && r.min == 1 && r.max == 40,
+	      "one long key: stats", "count %lld sum %lld", (long long)r.count,
+	      (long long)r.sum);
+	stp_map_free(m);
+	stp_map_free(s);
+	stp_map_free(f);
+	stp_map_free(w);
+	stp_map_free(st);
+}
+
 /* The keys (first key, long) of a foreach, as "k k k". */
 static const char *walk(struct stp_map *m, int key, int dir, int64_t limit)
 {
@@ -927,7 +1049,7 @@ static void test_hist(void)
 	/* maps/log.stp: every power of two, both signs, and 20 zeros. */
 	s = stp_stat_new(&lg);
 	for (i = 0; i < 63; i++)
-		stp_stat_add(s, (int64_t)1 << i);
+		stp_stat_add(s, (int64_t)((uint64_t)1 << i));
 	for (i = 0; i < 64; i++) {
 		v = (int64_t)(0 - ((uint64_t)1 << i));
 		stp_stat_add(s, v);
@@ -1119,6 +1241,7 @@ int main(void)
 	test_print();
 	test_map_basic();
 	test_map_full();
+	test_map_onekey();
 	test_map_foreach();
 	test_map_stats();
 	test_stats();
