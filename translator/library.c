@@ -50,56 +50,24 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The .stp files of one directory, sorted, appended to files (a file whose
- * name is already there is replaced: architecture and runtime directories
- * shadow the generic one). */
-static void list_tapsets(struct session *s, const char *dir, struct ptrvec *files)
+/* The files of one directory whose names end in suffix (".stp",
+ * ".stpm"), sorted, appended to files (a file whose name is already there
+ * is replaced: architecture and runtime directories shadow the generic
+ * one). */
+static void list_files(struct session *s, const char *dir, const char *suffix,
+		       struct ptrvec *files)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct ptrvec found = { 0 };
+	size_t sl = strlen(suffix);
 
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 
-		if (len > 4 && !strcmp(de->d_name + len - 4, ".stp"))
-			pv_push(&s->arena, &found,
-				arena_printf(&s->arena, "%s/%s", dir, de->d_name));
-	}
-	closedir(d);
-	if (found.n)
-		qsort(found.v, (size_t)found.n, sizeof(void *), cmp_str);
-	for (int i = 0; i < found.n; i++) {
-		const char *base = strrchr(found.v[i], '/') + 1;
-		int j;
-
-		for (j = 0; j < files->n; j++)
-			if (!strcmp(strrchr(files->v[j], '/') + 1, base))
-				break;
-		if (j < files->n)
-			files->v[j] = found.v[i];
-		else
-			pv_push(&s->arena, files, found.v[i]);
-	}
-}
-
-/* The *.stpm files of one directory, sorted, into files (shadowing one
- * of the same name there). */
-static void list_macro_files(struct session *s, const char *dir,
-			     struct ptrvec *files)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct ptrvec found = { 0 };
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 5 && !strcmp(de->d_name + len - 5, ".stpm"))
+		if (len > sl && !strcmp(de->d_name + len - sl, suffix))
 			pv_push(&s->arena, &found,
 				arena_printf(&s->arena, "%s/%s", dir, de->d_name));
 	}
@@ -126,11 +94,11 @@ void load_macro_libraries(struct session *s, struct ptrvec *files)
 	bool user = !strcmp(s->runtime, "user");
 	struct ptrvec names = { 0 };
 
-	list_macro_files(s, base, &names);
-	list_macro_files(s, arena_printf(&s->arena, "%s/%s", base,
-					 user ? "user" : "linux"), &names);
+	list_files(s, base, ".stpm", &names);
+	list_files(s, arena_printf(&s->arena, "%s/%s", base,
+				     user ? "user" : "linux"), ".stpm", &names);
 	for (int i = 0; i < s->include_dirs.n; i++)
-		list_macro_files(s, s->include_dirs.v[i], &names);
+		list_files(s, s->include_dirs.v[i], ".stpm", &names);
 	for (int i = 0; i < names.n; i++) {
 		struct srcfile *f;
 		size_t len;
@@ -166,16 +134,16 @@ int load_library(struct session *s, const struct parse_opts *po,
 	if (other_runtime) {
 		/* Only to name what the other runtime has. */
 		lo.err = NULL;
-		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base,
-					     user ? "user" : "linux"), &files);
+		list_files(s, arena_printf(&s->arena, "%s/%s", base,
+					   user ? "user" : "linux"), ".stp", &files);
 	} else {
-		list_tapsets(s, base, &files);
-		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base,
-					     user ? "user" : "linux"), &files);
-		list_tapsets(s, arena_printf(&s->arena, "%s/%s", base, s->arch),
-			     &files);
+		list_files(s, base, ".stp", &files);
+		list_files(s, arena_printf(&s->arena, "%s/%s", base,
+					   user ? "user" : "linux"), ".stp", &files);
+		list_files(s, arena_printf(&s->arena, "%s/%s", base, s->arch),
+			   ".stp", &files);
 		for (int i = 0; i < s->include_dirs.n; i++)
-			list_tapsets(s, s->include_dirs.v[i], &files);
+			list_files(s, s->include_dirs.v[i], ".stp", &files);
 	}
 	for (int i = 0; i < files.n; i++) {
 		struct srcfile *f = arena_alloc(&s->arena, sizeof(*f));
