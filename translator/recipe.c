@@ -365,6 +365,10 @@ void recipe_record(struct session *s, const char *recipe, const char *tree,
 	const char *tmp;
 	FILE *f;
 
+	/* kbuild's own files in DIR (modules.order, Module.symvers, Kbuild)
+	 * would read as the module's */
+	if (!strcmp(name, "modules") || !strcmp(name, "Module") || !strcmp(name, "Kbuild"))
+		ok = 0;
 	if (!ok || !(d = opendir(dir))) {
 		if (s->verbose > 1)
 			fprintf(stderr, "kbuild's commands not recorded: steps this "
