@@ -7,6 +7,7 @@
 # staprun with a workload (-c); its stdout, stderr and exit status go to
 # /tmp/res/NAME.{out,err,rc}, printed at the end as "@@@ NAME.x", the
 # content, "@@@." for the host to check.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 K=/t/ko
 R=/tmp/res
@@ -95,8 +96,4 @@ if [ -f $K/ex_flight_recorder.ko ]; then
 	grep -c '^ex_flight_recorder ' /proc/modules > $R/flight_left.out
 fi
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo "@@@."
-done
+print_results $R

@@ -8,6 +8,7 @@
 # host for the stap -F tests).  Results go to /tmp/res/NAME and are printed
 # at the end as "@@@ NAME nl=0|1", the content, "@@@."; numbered output is
 # reduced here by lines() to one summary line.
+. "${0%/*}/guest-lib.sh"
 TREE=$1
 K=/t/ko
 R=/tmp/res
@@ -254,11 +255,4 @@ grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' $R/dmesg.txt > $R/dme
 grep -E 'fl_|stapc' $R/dmesg.txt | grep -vE 'taints kernel|module verification failed' > $R/dmesg.fl
 rm -f $R/dmesg.txt
 
-for f in $(find $R -type f | sort); do
-	nl=1
-	[ -s $f ] && [ "$(tail -c 1 $f | wc -l)" = 0 ] && nl=0
-	echo "@@@ ${f#$R/} nl=$nl"
-	cat $f
-	[ $nl = 0 ] && echo
-	echo "@@@."
-done
+print_results $R

@@ -7,6 +7,7 @@
 # runs through the real staprun; stdout, stderr and exit status go to
 # /tmp/res/NAME.{out,err,rc}, printed at the end between "@@@ NAME" and
 # "@@@." lines for the host to check.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 K=/t/ko
 R=/tmp/res
@@ -36,8 +37,4 @@ run fault
 run ansi
 run ex_socket "exec $W sock"
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo "@@@."
-done
+print_results $R

@@ -6,6 +6,7 @@
 # /t/staprun is the staprun under test, /t/ko/gp_NAME.ko the modules,
 # /t/stapc_dw.ko the DWARF test module.  Results go to /tmp/res/NAME and
 # are printed at the end as "@@@ NAME nl=0|1", the content, "@@@.".
+. "${0%/*}/guest-lib.sh"
 K=/t/ko
 R=/tmp/res
 SR=/t/staprun
@@ -134,11 +135,4 @@ fi
 dmesg > $R/dmesg.txt
 grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' $R/dmesg.txt > $R/dmesg.bad
 
-for f in $(find $R -type f | sort); do
-	nl=1
-	[ -s $f ] && [ "$(tail -c 1 $f | wc -l)" = 0 ] && nl=0
-	echo "@@@ ${f#$R/} nl=$nl"
-	cat $f
-	[ $nl = 0 ] && echo
-	echo "@@@."
-done
+print_results $R

@@ -6,6 +6,7 @@
 # Runs each /t/ko/kd_NAME.ko through staprun with a 7-byte dd as its -c
 # command; stdout, stderr and exit status go to /tmp/res/NAME.{out,err,rc},
 # printed at the end as "@@@ NAME.x", the content, "@@@." for the host.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 R=/tmp/res
 mkdir -p $R
@@ -21,9 +22,4 @@ run clone
 run wild
 grep -c '^kd_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo
-	echo "@@@."
-done
+print_results $R

@@ -12,6 +12,7 @@
 # serves its JSON files, read with cat.  Then the examples
 # process/proc-begin-end.stp (-c) and general/json-metrics.stp.  Every result goes to /tmp/res/NAME,
 # printed at the end as "@@@ NAME", the content, "@@@." for the host.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 PEWL=$2
 PEWL2=$3
@@ -136,9 +137,4 @@ if [ -f /t/ko/ex_json.ko ]; then
 fi
 grep -c '^pe_\|^ex_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo		# a file may not end in a newline
-	echo "@@@."
-done
+print_results $R

@@ -9,6 +9,7 @@
 # /proc/systemtap already there.  Every result goes to
 # /tmp/res/NAME, printed at the end as "@@@ NAME", the content, "@@@."
 # for the host to check.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 R=/tmp/res
 mkdir -p $R
@@ -23,9 +24,4 @@ timeout -s INT 60 $SR -c "cat /proc/systemtap/pf_files/value" \
 echo $? > $R/again.rc
 grep -c '^pf_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo		# a file may not end in a newline
-	echo "@@@."
-done
+print_results $R

@@ -10,6 +10,7 @@
 # Everything runs through the real staprun.  Results go to /tmp/res/NAME
 # and are printed at the end as "@@@ NAME nl=0|1", the content, "@@@."
 # (nl=0: no final newline); big outputs are reduced to sizes and sums here.
+. "${0%/*}/guest-lib.sh"
 TREE=$1
 K=/t/ko
 R=/tmp/res
@@ -179,11 +180,4 @@ cut -d' ' -f1 /proc/modules | grep -E '^(sr_|stap_)' > $R/modules.left
 dmesg > $R/dmesg.txt
 grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' $R/dmesg.txt > $R/dmesg.bad
 
-for f in $(find $R -type f | sort); do
-	nl=1
-	[ -s $f ] && [ "$(tail -c 1 $f | wc -l)" = 0 ] && nl=0
-	echo "@@@ ${f#$R/} nl=$nl"
-	cat $f
-	[ $nl = 0 ] && echo
-	echo "@@@."
-done
+print_results $R

@@ -7,6 +7,7 @@
 # module runs once through staprun -c; the workload writes what it expects
 # to /tmp/res/NAME.exp.  Results are printed at the end as "@@@ FILE",
 # its content, "@@@.".
+. "${0%/*}/guest-lib.sh"
 SR=/t/staprun
 K=/t/ko
 R=/tmp/res
@@ -25,8 +26,4 @@ run byproc "dd if=/dev/zero of=/dev/null bs=1 count=500"
 run readers "dd if=/t/data of=/dev/null bs=100"
 run target "/t/workload $R/target.exp"
 
-for f in $R/*; do
-	echo "@@@ ${f##*/}"
-	cat "$f"
-	echo "@@@."
-done
+print_results $R

@@ -7,6 +7,7 @@
 # runs through the real staprun with a -c workload; its stdout,
 # stderr and exit status go to /tmp/res/NAME.{out,err,rc}, printed at the
 # end as "@@@ NAME.x", the content, "@@@." for the host to check.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 K=/t/ko
 R=/tmp/res
@@ -43,8 +44,4 @@ kill $bg 2>/dev/null
 wait $bg 2>/dev/null
 grep -c '^tr_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo "@@@."
-done
+print_results $R

@@ -7,6 +7,7 @@
 # /t/ko/ud_NAME.cmd as its -c command; stdout, stderr and exit status go
 # to /tmp/res/NAME.{out,err,rc}, printed at the end as "@@@ NAME.x", the
 # content, "@@@." for the host.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 R=/tmp/res
 mkdir -p $R
@@ -19,9 +20,4 @@ for ko in /t/ko/ud_*.ko; do
 done
 grep -c '^ud_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo
-	echo "@@@."
-done
+print_results $R

@@ -6,6 +6,7 @@
 # Runs each /t/ko/us_NAME.ko through staprun with the workload as its -c
 # command; stdout, stderr and exit status go to /tmp/res/NAME.{out,err,rc},
 # printed at the end as "@@@ NAME.x", the content, "@@@." for the host.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 W=$2
 P=$3
@@ -26,9 +27,4 @@ run glob "3; $P 5"
 $W 1 > $R/plain.out 2>&1
 grep -c '^us_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo
-	echo "@@@."
-done
+print_results $R

@@ -6,6 +6,7 @@
 # Runs each /t/ko/uy_NAME.ko through staprun with the workload as its -c
 # command; stdout, stderr and exit status go to /tmp/res/NAME.{out,err,rc},
 # printed at the end as "@@@ NAME.x", the content, "@@@." for the host.
+. "${0%/*}/guest-lib.sh"
 SR=$1
 W=$2
 R=/tmp/res
@@ -26,9 +27,4 @@ for m in /t/ko/uy_*.ko; do
 done
 grep -c '^uy_' /proc/modules > $R/leftover.out
 
-for f in $R/*; do
-	echo "@@@ ${f#$R/}"
-	cat $f
-	echo
-	echo "@@@."
-done
+print_results $R
