@@ -135,7 +135,8 @@ static const struct stp_usym *stp_usym_search(const struct stp_usym_file *f,
 
 /* Fills *h for addr in the current process; false when it is not in a
  * file with a table (or the mappings cannot be read without waiting). */
-static bool stp_usym_find(unsigned long addr, struct stp_usym_hit *h)
+static __maybe_unused bool stp_usym_find(unsigned long addr,
+					 struct stp_usym_hit *h)
 {
 	struct mm_struct *mm = current->mm;
 	struct stp_usym_unlock *u = this_cpu_ptr(&stp_usym_unlock);
