@@ -291,6 +291,65 @@ static enum match_result match_statement(struct session *s,
 	return MATCH_OK;
 }
 
+static enum match_result match_kprobe(struct session *s,
+				      const struct probe_point *pp,
+				      struct probe_target *t,
+				      struct ptrvec *out, const char **msg);
+
+struct modwild {
+	struct session *s;
+	const struct probe_point *pp;
+	int mi;				/* the module component */
+	const struct probe_target *proto;
+	struct ptrvec *out;
+	const char *func;		/* the function pattern */
+	int matched;
+};
+
+static int has_func(const char *name, void *data)
+{
+	(void)name;
+	(void)data;
+	return 1;
+}
+
+/* One module of module("PATTERN"): the probe point again with the
+ * module's own name, its matches optional (a module may refuse one). */
+static int match_one_module(const char *name, void *data)
+{
+	struct modwild *w = data;
+	struct arena *a = &w->s->arena;
+	struct probe_point *pp = arena_dup(a, w->pp, sizeof(*pp));
+	struct pp_comp *mc;
+	struct expr *arg;
+	struct probe_target t = *w->proto;
+	const char *msg = NULL, *kname, *why, *ko;
+	int before = w->out->n;
+	char *fn = arena_strdup(a, w->func);
+
+	/* a name without wildcards is only probed where the module has it */
+	fn[strcspn(fn, "@")] = '\0';
+	ko = module_file(w->s, name, &kname);
+	if (!ko || (!strpbrk(fn, "*?[") &&
+		    ksym_ko_each_func(w->s, ko, fn, has_func, NULL, &why) <= 0))
+		return 0;
+	memset(&pp->comps, 0, sizeof(pp->comps));
+	for (int i = 0; i < w->pp->comps.n; i++)
+		pv_push(a, &pp->comps, w->pp->comps.v[i]);
+	mc = arena_dup(a, w->pp->comps.v[w->mi], sizeof(*mc));
+	arg = arena_dup(a, mc->arg, sizeof(*arg));
+	arg->str = (char *)name;
+	mc->arg = arg;
+	pp->comps.v[w->mi] = mc;
+	t.pp = probe_point_text(a, pp);
+	if (match_kprobe(w->s, pp, &t, w->out, &msg) != MATCH_OK)
+		return 0;
+	for (int i = before; i < w->out->n; i++)
+		((struct probe_target *)w->out->v[i])->optional = true;
+	w->matched++;
+	return 0;
+}
+
 /* kprobe.function("f")[.return], kernel.function("f")[.call|.return],
  * module("m").function("f")[...], kprobe.module("m").function("f")[...]:
  * a kprobe on a symbol.  A name with wildcards matches the functions of
@@ -317,6 +376,27 @@ static enum match_result match_kprobe(struct session *s,
 			return MATCH_NONE;
 		t->module = m->arg->str;
 		i = is(c0, "module") ? 1 : 2;
+		fn = comp(pp, i);
+		/* module("*"), module("ext*"): each module of the release */
+		if (t->module[0] != '/' && strpbrk(t->module, "*?[") &&
+		    fn && fn->arg && fn->arg->kind == E_STR &&
+		    strcmp(s->runtime, "user")) {
+			struct modwild w = { s, pp, i - 1, t, out,
+					     fn->arg->str, 0 };
+			int n = module_each(s, t->module, match_one_module, &w);
+
+			if (w.matched)
+				return MATCH_OK;
+			*msg = n ? arena_printf(&s->arena, "no function matches "
+						"'%s' in the %d modules matching "
+						"'%s'", fn->arg->str, n,
+						t->module)
+				 : arena_printf(&s->arena, "no module under "
+						"/lib/modules/%s matches '%s'",
+						s->kernel_release_resolved,
+						t->module);
+			return MATCH_NOTHING;
+		}
 	} else if (!is(c0, "kprobe") && !is(c0, "kernel")) {
 		return MATCH_NONE;
 	}

@@ -11,6 +11,7 @@
  * 3 turns that into reads through the runtime's non-faulting accessors. */
 #include <dwarf.h>
 #include <elfutils/known-dwarf.h>
+#include <fnmatch.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,59 @@ const char *module_file(struct session *s, const char *module,
 	free(found_path);
 	found_path = NULL;
 	return base;
+}
+
+/* module_each()'s search: the pattern and what matched (nftw() again). */
+static const char *each_pattern;
+static struct ptrvec each_found;
+static struct arena *each_arena;
+
+static int collect_ko(const char *path, const struct stat *st, int type,
+		      struct FTW *f)
+{
+	const char *base = path + f->base;
+	size_t n = strlen(base);
+	char *name;
+
+	(void)st;
+	if (type != FTW_F || n < 4 || strcmp(base + n - 3, ".ko"))
+		return 0;
+	name = arena_strndup(each_arena, base, n - 3);
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (!fnmatch(each_pattern, name, 0))
+		pv_push(each_arena, &each_found, name);
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int module_each(struct session *s, const char *pattern,
+		int (*fn)(const char *name, void *data), void *data)
+{
+	struct ptrvec found;
+	int n = 0;
+
+	each_pattern = pattern;
+	each_arena = &s->arena;
+	memset(&each_found, 0, sizeof(each_found));
+	nftw(arena_printf(&s->arena, "/lib/modules/%s",
+			  s->kernel_release_resolved), collect_ko, 16, FTW_PHYS);
+	found = each_found;
+	if (found.n)
+		qsort(found.v, (size_t)found.n, sizeof(*found.v), cmp_name);
+	for (int i = 0; i < found.n; i++) {
+		if (i && !strcmp(found.v[i], found.v[i - 1]))
+			continue;
+		n++;
+		if (fn(found.v[i], data))
+			break;
+	}
+	return n;
 }
 
 struct dsource *module_types(struct session *s, const char *path,

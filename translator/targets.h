@@ -17,6 +17,11 @@ struct dsource *kernel_btf(struct session *s, const char **why);
  * the module's name as the kernel knows it in *name.  NULL: not found. */
 const char *module_file(struct session *s, const char *module,
 			const char **name);
+/* fn(name, data) for each module under /lib/modules/RELEASE (its .ko
+ * files) whose name, with '-' read as '_', matches the wildcard pattern,
+ * in name order, until fn returns non-zero; the count. */
+int module_each(struct session *s, const char *pattern,
+		int (*fn)(const char *name, void *data), void *data);
 /* The DWARF of a module file, opened once; NULL with *why. */
 struct dsource *module_types(struct session *s, const char *path,
 			     const char **why);
