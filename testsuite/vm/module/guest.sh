@@ -17,6 +17,7 @@
 #                 (results NAME.pair, NAME2.pair)
 # Functions use local (busybox ash has it).  Results go to /tmp/res/NAME[.i]/FILE and are printed at the end as
 # "@@@ NAME/FILE nl=0|1", the content, "@@@." (nl=0: no final newline).
+. "${0%/*}/guest-lib.sh"
 D=/sys/kernel/debug/stapc
 R=/tmp/res
 TMO=60
@@ -156,11 +157,4 @@ dmesg > $R/dmesg.txt
 grep -E 'BUG|Oops|WARNING|general protection|Call Trace' $R/dmesg.txt > $R/dmesg.bad
 ls /sys/kernel/debug/stapc > $R/stapc.ls 2>&1
 
-for f in $(find $R -type f | sort); do
-	nl=1
-	[ -s $f ] && [ "$(tail -c 1 $f | wc -l)" = 0 ] && nl=0
-	echo "@@@ ${f#$R/} nl=$nl"
-	cat $f
-	[ $nl = 0 ] && echo
-	echo "@@@."
-done
+print_results $R
