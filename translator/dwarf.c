@@ -345,7 +345,7 @@ static void dw_fill_members(struct dsource *s, struct dtype *t)
 	t->nmembers_ = n;
 }
 
-static int tag_of(enum dtype_kind kind)
+int dwarf_tag_of(enum dtype_kind kind)
 {
 	switch (kind) {
 	case DT_STRUCT:		return DW_TAG_structure_type;
@@ -364,7 +364,7 @@ static const struct dtype *dw_find_type(struct dsource *s, const char *name,
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cud, c;
 	Dwarf_Off decl = 0;
-	int tag = tag_of(kind);
+	int tag = dwarf_tag_of(kind);
 
 	while (tag >= 0 && impl(s)->dw &&
 	       !dwarf_get_units(impl(s)->dw, cu, &cu, NULL, NULL, &cud, NULL)) {

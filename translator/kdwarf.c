@@ -1086,22 +1086,10 @@ static const struct dfunc *kd_find_func(struct dsource *ds, const char *name)
 	return NULL;
 }
 
-static int tag_of(enum dtype_kind kind)
-{
-	switch (kind) {
-	case DT_STRUCT:		return DW_TAG_structure_type;
-	case DT_UNION:		return DW_TAG_union_type;
-	case DT_TYPEDEF:	return DW_TAG_typedef;
-	case DT_INT: case DT_FLOAT: return DW_TAG_base_type;
-	case DT_ENUM:		return DW_TAG_enumeration_type;
-	default:		return -1;
-	}
-}
-
 static const struct dtype *kd_find_type(struct dsource *ds, const char *name,
 					enum dtype_kind kind)
 {
-	int tag = tag_of(kind);
+	int tag = dwarf_tag_of(kind);
 	size_t lo = 0, hi;
 
 	if (!need_index())

@@ -23,6 +23,8 @@ struct dsource *dwarf_open_bare(struct arena *a, const char *path,
 Dwarf *dwarf_handle(struct dsource *s);
 Dwfl_Module *dwarf_dwfl_module(struct dsource *s);
 const struct dtype *dwarf_type_at(struct dsource *s, Dwarf_Off die);
+/* The DW_TAG_* of a kind of named type (-1: none). */
+int dwarf_tag_of(enum dtype_kind kind);
 const struct dfunc *dwarf_func_at(struct dsource *s, Dwarf_Die *fn,
 				  const char *name, Dwarf_Addr pc);
 const struct dfunc *dwarf_func_line(struct dsource *s, Dwarf_Die *fn,

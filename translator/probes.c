@@ -219,16 +219,17 @@ static int add_symbol(const char *name, void *data)
 	return 0;
 }
 
-/* "f@file:line" into f, file and line (0 when absent); "f" is left
- * alone.  Non-zero when malformed. */
-static int split_at(struct arena *a, const char *spec, const char **func,
+int split_func_spec(struct arena *a, const char *spec, const char **func,
 		    const char **file, int *line)
 {
 	const char *at = strchr(spec, '@'), *colon;
 	char *end;
 
+	*func = spec;
+	*file = NULL;
+	*line = 0;
 	if (!at)
-		return 0;
+		return strchr(spec, ':') ? -1 : 0;
 	*func = at == spec ? "*" : arena_strndup(a, spec, (size_t)(at - spec));
 	colon = strchr(at, ':');
 	*file = arena_strndup(a, at + 1, colon ? (size_t)(colon - at - 1)
@@ -272,7 +273,7 @@ static enum match_result match_statement(struct session *s,
 	struct dsource *ds;
 	int line = 0;
 
-	if (split_at(&s->arena, spec, &func, &file, &line) || !file || !line) {
+	if (split_func_spec(&s->arena, spec, &func, &file, &line) || !file || !line) {
 		*msg = "a statement probe names FUNC@FILE:LINE";
 		return MATCH_ERROR;
 	}
@@ -461,7 +462,7 @@ static enum match_result match_kprobe(struct session *s,
 		}
 	}
 	name = fn->arg->str;
-	if (ds && split_at(&s->arena, name, &name, &file, &line)) {
+	if (ds && split_func_spec(&s->arena, name, &name, &file, &line)) {
 		*msg = "a function probe names FUNC or FUNC@FILE[:LINE]";
 		return MATCH_ERROR;
 	}

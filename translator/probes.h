@@ -28,6 +28,11 @@ enum match_result match_provider(struct session *s, const struct probe_point *pp
 const char *find_executable(struct arena *a, const char *name,
 			    const char **msg);
 
+/* "f@file:line" into f, file and line (NULL, 0 when absent; "@file"
+ * alone is f "*").  Non-zero when malformed ("f:10", "f@", a bad line). */
+int split_func_spec(struct arena *a, const char *spec, const char **func,
+		    const char **file, int *line);
+
 /* The pp() text of a probe point, with component fn_index's argument
  * replaced by name (one match of a wildcard); fn_index -1: as written. */
 const char *function_pp(struct arena *a, const struct probe_point *pp,

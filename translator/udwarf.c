@@ -25,31 +25,6 @@ static const char *sb_done(struct arena *a, struct strbuf *sb)
 	return r;
 }
 
-/* "f@file:line" into f, file and line (0 when absent).  Non-zero when
- * malformed. */
-static int split_spec(struct arena *a, const char *spec, const char **func,
-		      const char **file, int *line)
-{
-	const char *at = strchr(spec, '@'), *colon;
-	char *end;
-
-	*func = spec;
-	*file = NULL;
-	*line = 0;
-	if (!at)
-		return strchr(spec, ':') ? -1 : 0;
-	*func = at == spec ? "*" : arena_strndup(a, spec, (size_t)(at - spec));
-	colon = strchr(at, ':');
-	*file = arena_strndup(a, at + 1, colon ? (size_t)(colon - at - 1)
-					       : strlen(at + 1));
-	if (!**file)
-		return -1;
-	if (!colon)
-		return 0;
-	*line = (int)strtol(colon + 1, &end, 10);
-	return *end || *line <= 0 ? -1 : 0;
-}
-
 /* process("PATH").function("NAME@FILE:LINE") and what followed it. */
 static const char *func_pp(struct arena *a, const struct probe_point *pp,
 			   const char *path, const struct dfunc *f)
@@ -152,7 +127,7 @@ enum match_result udwarf_functions(struct session *s,
 	const char *name;
 	int before = out->n;
 
-	if (split_spec(&s->arena, spec, &name, &w.file, &w.line)) {
+	if (split_func_spec(&s->arena, spec, &name, &w.file, &w.line)) {
 		*msg = "a function probe names FUNC or FUNC@FILE[:LINE]";
 		return MATCH_ERROR;
 	}
@@ -183,7 +158,7 @@ enum match_result udwarf_statement(struct session *s,
 	int line;
 
 	(void)pp;
-	if (split_spec(a, spec, &func, &file, &line) || !file || !line) {
+	if (split_func_spec(a, spec, &func, &file, &line) || !file || !line) {
 		*msg = "a statement probe names FUNC@FILE:LINE (or an address)";
 		return MATCH_ERROR;
 	}
