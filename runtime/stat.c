@@ -226,6 +226,23 @@ void stp_stat_add(struct stp_stat *s, int64_t v)
 	stp_acc_add(&s->l, s->acc[(unsigned int)stp_cpu()], v);
 }
 
+/* s <<< v from generated code, which passes the spec s was made with (a
+ * constant there): the histogram's kind, start and interval and whether
+ * the variance is kept fold into the handler's code. */
+inline __attribute__((__always_inline__)) void
+stp_stat_add_spec(struct stp_stat *s, const struct stp_hist_spec *h, int64_t v)
+{
+	struct stp_stat_layout l = s->l;
+
+	l.kind = h->kind;
+	l.novariance = h->novariance;
+	if (h->kind == STP_HIST_LINEAR) {
+		l.start = h->start;
+		l.interval = h->interval;
+	}
+	stp_acc_add(&l, s->acc[(unsigned int)stp_cpu()], v);
+}
+
 void stp_stat_clear(struct stp_stat *s)
 {
 	int i;

@@ -149,6 +149,9 @@ struct stp_stat;	/* per-CPU accumulators, opaque */
 struct stp_stat *stp_stat_new(const struct stp_hist_spec *h);
 void stp_stat_free(struct stp_stat *s);
 void stp_stat_add(struct stp_stat *s, int64_t v);
+/* The same, h being the spec s was made with. */
+void stp_stat_add_spec(struct stp_stat *s, const struct stp_hist_spec *h,
+		       int64_t v);
 void stp_stat_clear(struct stp_stat *s);
 /* Aggregates over CPUs.  variance uses bit_shift as @variance(s, N); it
  * must equal the spec's bit_shift, which the accumulators were built with

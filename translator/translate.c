@@ -926,7 +926,8 @@ static const char *gen_expr(struct gen *G, struct expr *e)
 					      map_call(G, "add_stat", lv->sym, k), v),
 				       lv);
 		} else {
-			emit(G, "\tstp_stat_add(g_%s, %s);\n", lv->name, v);
+			emit(G, "\tstp_stat_add_spec(g_%s, &hist_%s, %s);\n",
+			     lv->name, lv->name, v);
 		}
 		return v;
 	}

@@ -711,6 +711,46 @@ static void test_map_onekey(void)
 	stp_map_free(st);
 }
 
+/* stp_stat_add_spec (generated code's <<<) keeps what stp_stat_add
+ * keeps, for each kind of spec. */
+static void test_stat_add_spec(void)
+{
+	static const struct stp_hist_spec specs[] = {
+		{ STP_HIST_NONE, 0, 0, 0, 0, false },
+		{ STP_HIST_NONE, 0, 0, 0, 3, true },
+		{ STP_HIST_LOG, 0, 0, 0, 0, false },
+		{ STP_HIST_LINEAR, -50, 300, 25, 0, true },
+		{ STP_HIST_LINEAR, 7, 1000, 10, 2, false },
+	};
+	struct stp_stat_result a, b;
+	bool all = true;
+	int i, j, k;
+
+	for (i = 0; i < (int)(sizeof(specs) / sizeof(specs[0])); i++) {
+		struct stp_stat *x = stp_stat_new(&specs[i]);
+		struct stp_stat *y = stp_stat_new(&specs[i]);
+
+		for (j = -200; j < 1500; j += 7) {
+			stp_stat_add(x, j);
+			stp_stat_add_spec(y, &specs[i], j);
+		}
+		stp_stat_get(x, &a, specs[i].bit_shift);
+		stp_stat_get(y, &b, specs[i].bit_shift);
+		if (a.count != b.count || a.sum != b.sum || a.min != b.min ||
+		    a.max != b.max || a.avg != b.avg || a.nbuckets != b.nbuckets ||
+		    (!specs[i].novariance && a.variance != b.variance))
+			all = false;
+		for (k = 0; k < a.nbuckets; k++)
+			if (a.buckets[k] != b.buckets[k])
+				all = false;
+		if (specs[i].kind == STP_HIST_LINEAR && b.buckets[1] == 0)
+			all = false;	/* the data reach the first bucket */
+		stp_stat_free(x);
+		stp_stat_free(y);
+	}
+	ok(all, "stp_stat_add_spec keeps what stp_stat_add keeps");
+}
+
 /* The keys (first key, long) of a foreach, as "k k k". */
 static const char *walk(struct stp_map *m, int key, int dir, int64_t limit)
 {
@@ -1242,6 +1282,7 @@ int main(void)
 	test_map_basic();
 	test_map_full();
 	test_map_onekey();
+	test_stat_add_spec();
 	test_map_foreach();
 	test_map_stats();
 	test_stats();
