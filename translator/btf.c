@@ -504,21 +504,6 @@ static bool take_raw(struct search *se, const char *path, bool quiet)
 	return true;
 }
 
-static int mkdir_p(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
-}
-
 static bool write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
@@ -547,7 +532,7 @@ static void save_cache(struct search *se, const void *data, size_t size)
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (mkdir_p(dir))
+		if (mkdir_p(dir, 0755))
 			return;
 	}
 	tmp = arena_printf(se->a, "%s.%ld.tmp", se->cache_file, (long)getpid());

@@ -129,22 +129,6 @@ const char *cache_dir(struct session *s)
 	return arena_printf(&s->arena, "%s/.cache/stapc", home && *home ? home : "/tmp");
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
-}
-
 static int copy_file(const char *from, const char *to)
 {
 	size_t len;
@@ -299,7 +283,7 @@ int build_kernel(struct session *s, const char *csrc_text, const char **ko_out)
 		built = 2;
 	if (built) {
 		ko = arena_printf(&s->arena, "%s/%s.ko", dir, name);
-		if (mkdir_p(cdir) == 0 && copy_file(ko, cached) == 0) {
+		if (mkdir_p(cdir, 0755) == 0 && copy_file(ko, cached) == 0) {
 			*ko_out = cached;
 			rc = 0;
 			/* make built it: keep its commands for the next one */

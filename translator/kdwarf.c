@@ -559,21 +559,6 @@ bad:
 	return false;
 }
 
-static int mkdirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
-}
-
 static double now(void)
 {
 	struct timespec t;
@@ -633,7 +618,7 @@ static bool open_index(struct session *s, struct dsource *ds,
 			"and inlined instances, %u types) in %.1f s into %s\n",
 			kd.h->nfuncs, kd.h->ntypes, now() - t0, path);
 	tmp = arena_printf(a, "%s.%d.tmp", path, (int)getpid());
-	if (mkdirs(dir) || !(f = fopen(tmp, "wb")))
+	if (mkdir_p(dir, 0755) || !(f = fopen(tmp, "wb")))
 		return true;		/* works, just not cached */
 	if (fwrite(kd.map, 1, kd.map_len, f) != kd.map_len) {
 		fclose(f);

@@ -20,21 +20,6 @@
 
 #include "passes.h"
 
-static int mkdirs(char *path, mode_t mode)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, mode) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Runs argv with stdout and stderr into LOG; its exit status, or -1. */
 static int run(char *const argv[], const char *log)
 {
@@ -159,7 +144,7 @@ int sign_module(struct session *s, const char *ko, const char **signed_ko)
 		return -1;
 	}
 	if (!have_pem) {
-		if (mkdirs(dir, 0700) != 0) {
+		if (mkdir_p(dir, 0700) != 0) {
 			fprintf(stderr, "stap: cannot make %s: %s\n", dir,
 				strerror(errno));
 			return -1;
@@ -169,7 +154,7 @@ int sign_module(struct session *s, const char *ko, const char **signed_ko)
 	}
 	*strrchr(outdir, '/') = '\0';
 	outdir = arena_printf(&s->arena, "%s/signed", outdir);
-	if (mkdirs(outdir, 0755) != 0) {
+	if (mkdir_p(outdir, 0755) != 0) {
 		fprintf(stderr, "stap: cannot make %s: %s\n", outdir, strerror(errno));
 		return -1;
 	}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 /* An arena owns everything one parse (or one pass) allocates; it is freed
@@ -56,5 +57,8 @@ char *xstrdup(const char *s);
 
 /* Reads a whole file (or stdin for "-") into a NUL-terminated heap buffer. */
 char *read_file(const char *path, size_t *len);
+/* mkdir -p: path and its missing parents (0755), path itself with mode.
+ * 0, or -1 with errno. */
+int mkdir_p(const char *path, mode_t mode);
 
 #endif
