@@ -56,68 +56,96 @@ static bool read_segments(struct arena *a, Elf *e, struct elf_syms *es)
 	return es->nsegs > 0;
 }
 
-/* The symbol table to read: .symtab has the static functions too; a
- * stripped file keeps only the exported ones in .dynsym. */
-static Elf_Scn *symbol_section(Elf *e, GElf_Shdr *sh)
+int elf_each_symbol(Elf *e, GElf_Word type,
+		    int (*fn)(const GElf_Sym *sym, const char *name,
+			      void *data),
+		    void *data)
 {
-	Elf_Scn *scn = NULL, *dyn = NULL;
+	Elf_Scn *scn = NULL;
+	int found = -1;
 
 	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr h;
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t cnt;
 
-		if (!gelf_getshdr(scn, &h))
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type ||
+		    !sh.sh_entsize)
 			continue;
-		if (h.sh_type == SHT_SYMTAB) {
-			*sh = h;
-			return scn;
-		}
-		if (h.sh_type == SHT_DYNSYM && !dyn) {
-			dyn = scn;
-			*sh = h;
+		found = 0;
+		d = elf_getdata(scn, NULL);
+		cnt = d ? sh.sh_size / sh.sh_entsize : 0;
+		for (size_t i = 0; i < cnt; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int r;
+
+			if (!gelf_getsym(d, (int)i, &sym) ||
+			    sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (name && *name && (r = fn(&sym, name, data)))
+				return r;
 		}
 	}
-	return dyn;
+	return found;
 }
 
-static void read_funcs(struct arena *a, Elf *e, Elf_Scn *scn,
-		       const GElf_Shdr *sh, struct elf_syms *es)
+/* read_funcs()'s state: the functions found so far. */
+struct func_walk {
+	struct arena *a;
+	struct elf_syms *es;
+	struct elf_func *v;
+	size_t n, cap;
+};
+
+static int add_func(const GElf_Sym *sym, const char *name, void *data)
 {
-	Elf_Data *d = elf_getdata(scn, NULL);
-	size_t n = d && sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
-	int k = 0;
+	struct func_walk *w = data;
+	int64_t off;
 
-	es->funcs = arena_alloc(a, (n ? n : 1) * sizeof(*es->funcs));
-	for (size_t i = 0; i < n; i++) {
-		GElf_Sym sym;
-		const char *name;
-		int64_t off;
-
-		/* Defined functions only: an ifunc's symbol is its resolver,
-		 * not the code that runs. */
-		if (!gelf_getsym(d, (int)i, &sym) ||
-		    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-		    sym.st_shndx == SHN_UNDEF || !sym.st_value)
-			continue;
-		name = elf_strptr(e, sh->sh_link, sym.st_name);
-		if (!name || !*name)
-			continue;
-		off = elf_addr_offset(es, sym.st_value);
-		if (off < 0)
-			continue;
-		es->funcs[k++] = (struct elf_func){
-			arena_strdup(a, name), sym.st_value, (uint64_t)off,
-			sym.st_size,
-		};
+	/* Defined functions only: an ifunc's symbol is its resolver, not
+	 * the code that runs. */
+	if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || !sym->st_value)
+		return 0;
+	off = elf_addr_offset(w->es, sym->st_value);
+	if (off < 0)
+		return 0;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
 	}
-	if (k)
-		qsort(es->funcs, (size_t)k, sizeof(*es->funcs), cmp_func);
+	w->v[w->n++] = (struct elf_func){
+		arena_strdup(w->a, name), sym->st_value, (uint64_t)off,
+		sym->st_size,
+	};
+	return 0;
+}
+
+/* The functions of .symtab, which has the static ones too, or of
+ * .dynsym when the file is stripped (only the exported ones); false when
+ * it has neither. */
+static bool read_funcs(struct arena *a, Elf *e, struct elf_syms *es)
+{
+	struct func_walk w = { a, es, NULL, 0, 0 };
+	int r = elf_each_symbol(e, SHT_SYMTAB, add_func, &w);
+
+	if (r < 0)
+		r = elf_each_symbol(e, SHT_DYNSYM, add_func, &w);
+	es->funcs = arena_alloc(a, (w.n ? w.n : 1) * sizeof(*es->funcs));
+	if (w.n) {
+		memcpy(es->funcs, w.v, w.n * sizeof(*w.v));
+		qsort(es->funcs, w.n, sizeof(*es->funcs), cmp_func);
+	}
+	free(w.v);
 	/* Aliases under one name at one place (a weak and a strong symbol)
 	 * are one probe point. */
 	es->nfuncs = 0;
-	for (int i = 0; i < k; i++)
+	for (size_t i = 0; i < w.n; i++)
 		if (!es->nfuncs || cmp_func(&es->funcs[i],
 					    &es->funcs[es->nfuncs - 1]))
 			es->funcs[es->nfuncs++] = es->funcs[i];
+	return r >= 0;
 }
 
 Elf *elf_open_file(const char *path, int *fd, size_t *shstrndx,
@@ -152,8 +180,6 @@ const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
 {
 	struct elf_syms *es = arena_alloc(a, sizeof(*es));
 	GElf_Ehdr eh;
-	GElf_Shdr sh;
-	Elf_Scn *scn;
 	struct stat st;
 	Elf *e;
 	int fd;
@@ -182,10 +208,7 @@ const struct elf_syms *elf_syms_read(struct arena *a, const char *path,
 		*why = "it has no loadable segment";
 		goto fail;
 	}
-	scn = symbol_section(e, &sh);
-	es->has_symtab = scn != NULL;
-	if (scn)
-		read_funcs(a, e, scn, &sh, es);
+	es->has_symtab = read_funcs(a, e, es);
 	es->path = arena_strdup(a, path);
 	elf_end(e);
 	close(fd);

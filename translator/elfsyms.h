@@ -41,6 +41,15 @@ Elf *elf_open_file(const char *path, int *fd, size_t *shstrndx,
 		   const char **why);
 void elf_close_file(Elf *e, int fd);
 
+/* fn(sym, name, data) for each defined, named symbol of e's symbol
+ * table of type type (SHT_SYMTAB or SHT_DYNSYM), until fn returns
+ * non-zero, which is returned; 0 after the last, -1 when e has no such
+ * table. */
+int elf_each_symbol(Elf *e, GElf_Word type,
+		    int (*fn)(const GElf_Sym *sym, const char *name,
+			      void *data),
+		    void *data);
+
 /* Reads path's function symbols into a.  NULL with *why (a phrase: "not
  * an ELF file", "No such file or directory"...) when it cannot. */
 const struct elf_syms *elf_syms_read(struct arena *a, const char *path,

@@ -123,60 +123,53 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* ksym_ko_each_func()'s state: the names matched so far. */
+struct ko_walk {
+	struct arena *a;
+	Elf *e;
+	size_t shstrndx;
+	const char *pattern;
+	struct ptrvec names;
+};
+
+static int add_ko_func(const GElf_Sym *sym, const char *name, void *data)
+{
+	struct ko_walk *w = data;
+
+	/* NAME.cold: the unlikely half of a split function, not an entry */
+	if (GELF_ST_TYPE(sym->st_info) == STT_FUNC &&
+	    sym->st_shndx < SHN_LORESERVE &&
+	    code_section(w->e, w->shstrndx, sym->st_shndx) &&
+	    !strstr(name, ".cold") && !fnmatch(w->pattern, name, 0))
+		pv_push(w->a, &w->names, arena_strdup(w->a, name));
+	return 0;
+}
+
 int ksym_ko_each_func(struct session *s, const char *path,
 		      const char *pattern,
 		      int (*fn)(const char *name, void *data), void *data,
 		      const char **why)
 {
-	struct ptrvec names = { 0 };
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
+	struct ko_walk w = { &s->arena, NULL, 0, pattern, { 0 } };
 	int fd, n = 0;
-	Elf *e = elf_open_file(path, &fd, &shstrndx, why);
+	Elf *e = elf_open_file(path, &fd, &w.shstrndx, why);
 
 	if (!e) {
 		*why = arena_printf(&s->arena, "%s: %s", path, *why);
 		return -1;
 	}
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		size_t cnt;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize)
-			continue;
-		d = elf_getdata(scn, NULL);
-		cnt = d ? sh.sh_size / sh.sh_entsize : 0;
-		for (size_t i = 0; i < cnt; i++) {
-			GElf_Sym sym;
-			const char *name;
-
-			if (!gelf_getsym(d, (int)i, &sym) ||
-			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-			    sym.st_shndx == SHN_UNDEF ||
-			    sym.st_shndx >= SHN_LORESERVE ||
-			    !code_section(e, shstrndx, sym.st_shndx))
-				continue;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			/* NAME.cold: the unlikely half of a split function,
-			 * not an entry */
-			if (name && *name && !strstr(name, ".cold") &&
-			    !fnmatch(pattern, name, 0))
-				pv_push(&s->arena, &names,
-					arena_strdup(&s->arena, name));
-		}
-	}
+	w.e = e;
+	elf_each_symbol(e, SHT_SYMTAB, add_ko_func, &w);
 	elf_close_file(e, fd);
 	/* sorted, each name once (two static functions may share one:
 	 * a probe by name reaches the first) */
-	if (names.n)
-		qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_str);
-	for (int i = 0; i < names.n; i++) {
-		if (i && !strcmp(names.v[i], names.v[i - 1]))
+	if (w.names.n)
+		qsort(w.names.v, (size_t)w.names.n, sizeof(*w.names.v), cmp_str);
+	for (int i = 0; i < w.names.n; i++) {
+		if (i && !strcmp(w.names.v[i], w.names.v[i - 1]))
 			continue;
 		n++;
-		if (fn(names.v[i], data))
+		if (fn(w.names.v[i], data))
 			break;
 	}
 	if (!n)

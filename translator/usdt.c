@@ -47,38 +47,33 @@ static int reg_number(const char *r, size_t n)
 	return -1;
 }
 
+/* symbol_value()'s search. */
+struct sym_search {
+	const char *name;
+	size_t n;
+	uint64_t value;
+};
+
+static int same_symbol(const GElf_Sym *sym, const char *name, void *data)
+{
+	struct sym_search *ss = data;
+
+	if (strlen(name) != ss->n || strncmp(name, ss->name, ss->n))
+		return 0;
+	ss->value = sym->st_value;
+	return 1;
+}
+
 /* The value of symbol name[0..n) in e's symbol tables; false if none. */
 static bool symbol_value(Elf *e, const char *name, size_t n, uint64_t *v)
 {
-	for (int pass = 0; e && pass < 2; pass++) {
-		Elf_Scn *scn = NULL;
+	struct sym_search ss = { name, n, 0 };
 
-		while ((scn = elf_nextscn(e, scn))) {
-			GElf_Shdr sh;
-			Elf_Data *d;
-			size_t cnt;
-
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type !=
-			    (pass ? SHT_DYNSYM : SHT_SYMTAB) || !sh.sh_entsize)
-				continue;
-			d = elf_getdata(scn, NULL);
-			cnt = d ? sh.sh_size / sh.sh_entsize : 0;
-			for (size_t i = 0; i < cnt; i++) {
-				GElf_Sym sym;
-				const char *sn;
-
-				if (!gelf_getsym(d, (int)i, &sym) ||
-				    sym.st_shndx == SHN_UNDEF)
-					continue;
-				sn = elf_strptr(e, sh.sh_link, sym.st_name);
-				if (sn && strlen(sn) == n && !strncmp(sn, name, n)) {
-					*v = sym.st_value;
-					return true;
-				}
-			}
-		}
-	}
-	return false;
+	if (!e || (elf_each_symbol(e, SHT_SYMTAB, same_symbol, &ss) <= 0 &&
+		   elf_each_symbol(e, SHT_DYNSYM, same_symbol, &ss) <= 0))
+		return false;
+	*v = ss.value;
+	return true;
 }
 
 /* An operand's displacement op[0..n): a number, or SYM, SYM+N, SYM-N

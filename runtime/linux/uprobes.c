@@ -96,6 +96,25 @@ static struct stp_uentry *stp_uentry_slot(struct stp_uprobe *u, int i)
 	return (struct stp_uentry *)(u->slots + (size_t)i * u->slot_size);
 }
 
+/* The slot of (current, sp), or NULL with the first free one in *free
+ * when free is not NULL; u->lock held. */
+static struct stp_uentry *stp_uentry_walk(struct stp_uprobe *u,
+					  unsigned long sp,
+					  struct stp_uentry **free)
+{
+	struct stp_uentry *e;
+	int i;
+
+	for (i = 0; i < STP_UENTRY_SLOTS; i++) {
+		e = stp_uentry_slot(u, i);
+		if (e->task == current && e->sp == sp)
+			return e;
+		if (free && !e->task && !*free)
+			*free = e;
+	}
+	return NULL;
+}
+
 /* The slot of (current, sp): a stale one of the same frame, else a free
  * one, claimed; NULL when the table is full. */
 static struct stp_uentry *stp_uentry_claim(struct stp_uprobe *u,
@@ -103,25 +122,18 @@ static struct stp_uentry *stp_uentry_claim(struct stp_uprobe *u,
 {
 	struct stp_uentry *e, *free = NULL;
 	unsigned long flags;
-	int i;
 
 	raw_spin_lock_irqsave(&u->lock, flags);
-	for (i = 0; i < STP_UENTRY_SLOTS; i++) {
-		e = stp_uentry_slot(u, i);
-		if (e->task == current && e->sp == sp) {
-			free = e;
-			break;
-		}
-		if (!e->task && !free)
-			free = e;
-	}
-	if (free) {
-		free->task = current;
-		free->sp = sp;
-		free->valid = false;
+	e = stp_uentry_walk(u, sp, &free);
+	if (!e)
+		e = free;
+	if (e) {
+		e->task = current;
+		e->sp = sp;
+		e->valid = false;
 	}
 	raw_spin_unlock_irqrestore(&u->lock, flags);
-	return free;
+	return e;
 }
 
 /* The slot (current, sp), taken out of the table; NULL: none. */
@@ -130,18 +142,11 @@ static struct stp_uentry *stp_uentry_find(struct stp_uprobe *u,
 {
 	struct stp_uentry *e;
 	unsigned long flags;
-	int i;
 
 	raw_spin_lock_irqsave(&u->lock, flags);
-	for (i = 0; i < STP_UENTRY_SLOTS; i++) {
-		e = stp_uentry_slot(u, i);
-		if (e->task == current && e->sp == sp) {
-			raw_spin_unlock_irqrestore(&u->lock, flags);
-			return e;
-		}
-	}
+	e = stp_uentry_walk(u, sp, NULL);
 	raw_spin_unlock_irqrestore(&u->lock, flags);
-	return NULL;
+	return e;
 }
 
 static void stp_uentry_release(struct stp_uprobe *u, struct stp_uentry *e)
