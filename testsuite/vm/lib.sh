@@ -1,4 +1,5 @@
-# testsuite/vm/lib.sh - what every testsuite/vm/*/run-tests shares (bash):
+# testsuite/vm/lib.sh - what every testsuite/vm/*/run-tests (and
+# testsuite/build/run-tests) shares (bash):
 # counting checks, and unpacking what the guest printed with
 # guest-lib.sh's print_results.  Sourced after VERBOSE is set; the suite
 # ends with: echo "$PASSED passed, $FAILED failed".
