@@ -16,20 +16,6 @@ SR=$TREE/staprun/staprun
 DFS=/sys/kernel/debug/stapc
 mkdir -p $R
 
-loaded() {	# MODULE: is it in /proc/modules?
-	if grep -q "^$1 " /proc/modules; then echo loaded; else echo unloaded; fi
-}
-
-wait_for() {	# FILE PATTERN: poll for up to 30 s
-	local i=0
-	while [ $i -lt 600 ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		usleep 50000
-		i=$((i + 1))
-	done
-	return 1
-}
-
 wait_file() {	# FILE: poll for up to 60 s for it to exist
 	local i=0
 	while [ $i -lt 1200 ]; do

@@ -17,20 +17,6 @@ R=/tmp/res
 SR=$TREE/staprun/staprun
 mkdir -p $R
 
-loaded() {	# MODULE: is it in /proc/modules?
-	if grep -q "^$1 " /proc/modules; then echo loaded; else echo unloaded; fi
-}
-
-wait_for() {	# FILE PATTERN: poll for up to 30 s
-	local i=0
-	while [ $i -lt 600 ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		usleep 50000
-		i=$((i + 1))
-	done
-	return 1
-}
-
 # Records the status of the last command into FILE: rc_to FILE
 rc_to() {
 	echo $? > "$1"
