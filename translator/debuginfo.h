@@ -142,11 +142,16 @@ struct dsource *btf_open(struct arena *a, const char *release,
 			 const char *build_dir, const char *cache_dir,
 			 const char **why);
 
-/* The DWARF of one ELF file with debuginfo, a kernel module (dwarf.c):
- * functions are the out-of-line definitions, their variables located at
- * the entry.  NULL with *why set when the file has no usable DWARF. */
+/* The DWARF of one ELF file with debuginfo, a kernel module or a program
+ * (dwarf.c): functions are the out-of-line definitions, their variables
+ * located at the entry.  The DWARF is read from debug when not NULL (a
+ * separate debug file of path), else from path or the debug file libdwfl
+ * finds along $SYSTEMTAP_DEBUGINFO_PATH (build id, .gnu_debuglink).
+ * NULL with *why set when there is no usable DWARF. */
 struct dsource *dwarf_open(struct arena *a, const char *path,
-			   const char **why);
+			   const char *debug, const char **why);
+/* The file a dwarf_open() source's DWARF came from. */
+const char *dwarf_debug_file(struct dsource *s);
 /* FUNC@FILE:LINE in a DWARF source: the function (vars located at the
  * line's lowest address in it) or NULL with *why naming the lines near
  * LINE that have code.  func may be a wildcard; the first match wins. */

@@ -11,11 +11,13 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debuginfo.h"
+#include "debugpath.h"
 #include "kdwarf.h"
 
 struct func_ent {
@@ -30,6 +32,7 @@ struct dw_impl {
 	Dwarf_Addr bias;
 	Dwarf_CFI *cfi;
 	Dwarf_Addr cfi_bias;
+	const char *debug_file;		/* where the DWARF was read */
 	struct dtype *voidt, *unknown;
 	/* converted types: open addressing on the DIE offset */
 	Dwarf_Off *keys;
@@ -1002,26 +1005,66 @@ static void dw_close(struct dsource *s)
 	di->cap = di->used = di->nfuncs = 0;
 }
 
-static char *no_debuginfo_path;
+/* Where libdwfl looks for a file's separate debuginfo (build id,
+ * .gnu_debuglink): $SYSTEMTAP_DEBUGINFO_PATH, which uses its syntax. */
+static char *debuginfo_path;
+
+/* A module's userdata names its debug file when the caller found it;
+ * else libdwfl's own search. */
+static int find_debuginfo(Dwfl_Module *m, void **userdata, const char *name,
+			  Dwarf_Addr base, const char *file,
+			  const char *link, GElf_Word crc, char **found)
+{
+	int fd;
+
+	if (!*userdata)
+		return dwfl_standard_find_debuginfo(m, userdata, name, base,
+						    file, link, crc, found);
+	fd = open(*userdata, O_RDONLY);
+	if (fd >= 0)
+		*found = strdup(*userdata);
+	return fd;
+}
 
 static const Dwfl_Callbacks offline_callbacks = {
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = find_debuginfo,
 	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &no_debuginfo_path,
+	.debuginfo_path = &debuginfo_path,
 };
+
+static struct dsource *open_dwfl(struct arena *a, const char *path,
+				 const char *debug, const char **why);
 
 struct dsource *dwarf_open_bare(struct arena *a, const char *path,
 				const char **why)
 {
+	return open_dwfl(a, path, NULL, why);
+}
+
+const char *dwarf_debug_file(struct dsource *s)
+{
+	return impl(s)->debug_file;
+}
+
+static struct dsource *open_dwfl(struct arena *a, const char *path,
+				 const char *debug, const char **why)
+{
 	struct dsource *s = arena_alloc(a, sizeof(*s));
 	struct dw_impl *di = arena_alloc(a, sizeof(*di));
+	const char *dfile = NULL;
 	Dwfl_Module *m;
+	void **ud;
 
+	if (!debuginfo_path)
+		debuginfo_path = strdup(debugpath());
 	s->a = a;
 	s->impl = di;
-	s->what = arena_printf(a, "DWARF from %s", path);
 	di->dwfl = dwfl_begin(&offline_callbacks);
 	m = di->dwfl ? dwfl_report_offline(di->dwfl, path, path, -1) : NULL;
+	if (m && debug) {
+		dwfl_module_info(m, &ud, NULL, NULL, NULL, NULL, NULL, NULL);
+		*ud = (void *)debug;
+	}
 	if (!m || dwfl_report_end(di->dwfl, NULL, NULL) ||
 	    !(di->dw = dwfl_module_getdwarf(m, &di->bias))) {
 		*why = arena_printf(a, "no DWARF debuginfo in %s (%s)", path,
@@ -1029,6 +1072,10 @@ struct dsource *dwarf_open_bare(struct arena *a, const char *path,
 		dw_close(s);
 		return NULL;
 	}
+	/* libdwfl names the file it read the DWARF from */
+	dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, &dfile);
+	di->debug_file = arena_strdup(a, dfile ? dfile : path);
+	s->what = arena_printf(a, "DWARF from %s", di->debug_file);
 	di->mod = m;
 	di->cfi = dwfl_module_dwarf_cfi(m, &di->cfi_bias);
 	if (!di->cfi)		/* executables keep their CFI in .eh_frame */
@@ -1043,9 +1090,9 @@ struct dsource *dwarf_open_bare(struct arena *a, const char *path,
 }
 
 struct dsource *dwarf_open(struct arena *a, const char *path,
-			   const char **why)
+			   const char *debug, const char **why)
 {
-	struct dsource *s = dwarf_open_bare(a, path, why);
+	struct dsource *s = open_dwfl(a, path, debug, why);
 
 	if (!s)
 		return NULL;

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "debugpath.h"
 #include "kdwarf.h"
 #include "passes.h"
 
@@ -85,76 +86,45 @@ static const char *S(uint32_t off)
 
 /* ---- finding the file ---- */
 
-static bool has_debug_info(const char *path)
+/* One element of the debuginfo path: the kernel's file in it. */
+static const char *vmlinux_in(struct arena *a, const char *el, void *data)
 {
-	int fd = open(path, O_RDONLY);
-	Elf *e;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	bool found = false;
+	struct session *s = data;
+	const char *r = s->kernel_release_resolved, *tries[4];
+	struct stat st;
+	int n = 0;
 
-	if (fd < 0)
-		return false;
-	elf_version(EV_CURRENT);
-	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (e && elf_kind(e) == ELF_K_ELF && !elf_getshdrstrndx(e, &shstrndx)) {
-		while (!found && (scn = elf_nextscn(e, scn))) {
-			GElf_Shdr sh;
-			const char *n;
-
-			if (gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS &&
-			    (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
-			    !strcmp(n, ".debug_info"))
-				found = true;
-		}
+	if (!strcmp(el, "build")) {
+		tries[n++] = arena_printf(a, "%s/vmlinux",
+					  s->kernel_build_tree ?
+					  s->kernel_build_tree :
+					  arena_printf(a, "/lib/modules/%s/build", r));
+	} else if (el[0] == '/' && !stat(el, &st) && S_ISREG(st.st_mode)) {
+		tries[n++] = el;
+	} else if (el[0] == '/') {
+		tries[n++] = arena_printf(a, "%s/vmlinux-%s", el, r);
+		tries[n++] = arena_printf(a, "%s/boot/vmlinux-%s", el, r);
+		tries[n++] = arena_printf(a, "%s/lib/modules/%s/vmlinux", el, r);
+		tries[n++] = arena_printf(a, "%s/vmlinux", el);
 	}
-	if (e)
-		elf_end(e);
-	close(fd);
-	return found;
+	/* "+" and ".debug" name files next to a module's own file: nothing
+	 * for the kernel */
+	for (int i = 0; i < n; i++)
+		if (!access(tries[i], R_OK) && debugpath_has_dwarf(tries[i]))
+			return tries[i];
+	return NULL;
 }
 
 const char *kdwarf_find(struct session *s)
 {
-	const char *env = getenv("SYSTEMTAP_DEBUGINFO_PATH");
-	const char *r = s->kernel_release_resolved, *p, *end;
-	struct arena *a = &s->arena;
 	static const char *found;
 	static bool done;
 
-	if (done)
-		return found;
-	done = true;
-	if (!env || !*env)
-		env = "+:.debug:/usr/lib/debug:build";
-	for (p = env; *p; p = *end ? end + 1 : end) {
-		const char *el, *tries[5];
-		struct stat st;
-		int n = 0;
-
-		end = strchrnul(p, ':');
-		el = arena_strndup(a, p, (size_t)(end - p));
-		if (!strcmp(el, "build")) {
-			tries[n++] = arena_printf(a, "%s/vmlinux",
-						  s->kernel_build_tree ?
-						  s->kernel_build_tree :
-						  arena_printf(a, "/lib/modules/%s/build", r));
-		} else if (el[0] == '/' && !stat(el, &st) && S_ISREG(st.st_mode)) {
-			tries[n++] = el;
-		} else if (el[0] == '/') {
-			tries[n++] = arena_printf(a, "%s/vmlinux-%s", el, r);
-			tries[n++] = arena_printf(a, "%s/boot/vmlinux-%s", el, r);
-			tries[n++] = arena_printf(a, "%s/lib/modules/%s/vmlinux",
-						  el, r);
-			tries[n++] = arena_printf(a, "%s/vmlinux", el);
-		}
-		/* "+" and ".debug" name files next to a module's own file:
-		 * nothing for the kernel */
-		for (int i = 0; i < n; i++)
-			if (!access(tries[i], R_OK) && has_debug_info(tries[i]))
-				return found = tries[i];
+	if (!done) {
+		done = true;
+		found = debugpath_each(&s->arena, vmlinux_in, s);
 	}
-	return NULL;
+	return found;
 }
 
 /* ---- building the index ---- */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "debuginfo.h"
+#include "debugpath.h"
 #include "kdwarf.h"
 #include "passes.h"
 #include "targets.h"
@@ -58,16 +59,6 @@ void kernel_types_close(void)
 static const char *find_name;
 static char *found_path;
 
-/* Module file names use '-' and '_' interchangeably. */
-static bool same_module(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++, a++, b++)
-		if (*a != *b && !((*a == '-' || *a == '_') &&
-				  (*b == '-' || *b == '_')))
-			return false;
-	return *b == '\0';
-}
-
 static int find_ko(const char *path, const struct stat *st, int type,
 		   struct FTW *f)
 {
@@ -75,7 +66,7 @@ static int find_ko(const char *path, const struct stat *st, int type,
 	size_t n = strlen(base);
 
 	if (type != FTW_F || n < 4 || strcmp(base + n - 3, ".ko") ||
-	    !same_module(base, find_name, n - 3))
+	    !debugpath_same_module(base, find_name, n - 3))
 		return 0;
 	found_path = strdup(path);
 	return 1;
@@ -107,8 +98,19 @@ const char *module_file(struct session *s, const char *module,
 	find_name = module;
 	found_path = NULL;
 	nftw(dir, find_ko, 16, FTW_PHYS);
-	if (!found_path)
-		return NULL;
+	if (!found_path) {
+		/* not installed: a debug file found by name is a full .ko
+		 * (Debian's -dbg packages) */
+		static const char *said;
+		const char *dbg = debugpath_module(s, NULL, module);
+
+		if (dbg && s->verbose && (!said || strcmp(said, module))) {
+			said = module;
+			fprintf(stderr, "Pass 2: no %s.ko under %s: using its "
+				"debug file %s\n", module, dir, dbg);
+		}
+		return dbg;
+	}
 	base = arena_strdup(&s->arena, found_path);
 	free(found_path);
 	found_path = NULL;
@@ -172,6 +174,8 @@ struct dsource *module_types(struct session *s, const char *path,
 			     const char **why)
 {
 	struct module_ds *m;
+	bool is_ko;
+	size_t n;
 
 	for (int i = 0; i < module_dss.n; i++) {
 		m = module_dss.v[i];
@@ -183,10 +187,37 @@ struct dsource *module_types(struct session *s, const char *path,
 	}
 	m = arena_alloc(&s->arena, sizeof(*m));
 	m->path = arena_strdup(&s->arena, path);
-	m->ds = dwarf_open(&s->arena, path, &m->why);
+	m->ds = dwarf_open(&s->arena, path, NULL, &m->why);
+	n = strlen(path);
+	is_ko = n > 3 && !strcmp(path + n - 3, ".ko");
+	if (!m->ds && is_ko) {
+		/* a stripped module: its debug file along the path */
+		const char *base = strrchr(path, '/');
+		const char *dbg;
+
+		base = base ? base + 1 : path;
+		dbg = debugpath_module(s, path, arena_strndup(&s->arena, base,
+							      strlen(base) - 3));
+		if (dbg)
+			m->ds = dwarf_open(&s->arena, path, dbg, &m->why);
+		else
+			m->why = arena_printf(&s->arena, "%s, nor a debug file "
+					      "for it along "
+					      "SYSTEMTAP_DEBUGINFO_PATH (Debian: "
+					      "linux-image-%s-dbg)", m->why,
+					      s->kernel_release_resolved);
+	}
 	pv_push(&s->arena, &module_dss, m);
-	if (m->ds && s->verbose >= 2)
-		fprintf(stderr, "Pass 2: module types: %s\n", m->ds->what);
+	if (m->ds) {
+		const char *dbg = dwarf_debug_file(m->ds);
+		bool sep = strcmp(dbg, path) != 0;
+
+		if (s->verbose >= 2 || (s->verbose && sep))
+			fprintf(stderr, "Pass 2: %s types: DWARF from %s%s%s%s\n",
+				is_ko ? "module" : "program", dbg,
+				sep ? " (the debuginfo of " : "",
+				sep ? path : "", sep ? ")" : "");
+	}
 	if (!m->ds && why)
 		*why = m->why;
 	return m->ds;
