@@ -14,6 +14,7 @@
 
 #include "debuginfo.h"
 #include "elfsyms.h"
+#include "kblacklist.h"
 #include "kdwarf.h"
 #include "kdwprobes.h"
 #include "ksyms.h"
@@ -773,6 +774,66 @@ static enum match_result match_process(struct session *s,
 	return MATCH_OK;
 }
 
+/* The kernel functions among out[before..] that the kernel's kprobe
+ * blacklist (kblacklist.c) has: a wildcard's are dropped and counted (-v),
+ * a function named without one is an error, skipped with '?'. */
+static enum match_result drop_blacklisted(struct session *s,
+					  const struct probe_point *pp,
+					  int before, struct ptrvec *out,
+					  const char **msg)
+{
+	static bool said;
+	const char *why, *first = NULL;
+	int n = before, dropped = 0;
+	bool kernel = false;
+
+	for (int i = before; i < out->n; i++) {
+		struct probe_target *t = out->v[i];
+
+		why = NULL;
+		if (t->kind == PROV_KPROBE && !t->module && t->symbol) {
+			kernel = true;
+			why = kbl_refused(s, t->symbol, t->offset);
+		}
+		if (why && !t->optional) {
+			*msg = arena_printf(&s->arena, "the kernel's kprobe "
+					    "blacklist has '%s' (%s)",
+					    t->symbol, why);
+			out->n = before;
+			return MATCH_UNAVAILABLE;
+		}
+		if (why) {
+			if (s->verbose >= 3)
+				fprintf(stderr, "Pass 2: %s: on the kernel's "
+					"kprobe blacklist (%s)\n", t->pp, why);
+			dropped++;
+			first = first ? first : t->symbol;
+			continue;
+		}
+		out->v[n++] = t;
+	}
+	out->n = n;
+	if (s->verbose >= 1 && !said && kernel && !kbl_source(s, &why)) {
+		said = true;
+		fprintf(stderr, "Pass 2: no kernel kprobe blacklist (%s): "
+			"functions the kernel refuses are skipped when the "
+			"module registers them\n", why);
+	}
+	if (!dropped)
+		return MATCH_OK;
+	if (s->verbose >= 1)
+		fprintf(stderr, "Pass 2: %s: %d blacklisted function%s skipped "
+			"(the kernel's kprobe blacklist, from %s)\n",
+			probe_point_text(&s->arena, pp), dropped,
+			dropped == 1 ? "" : "s", kbl_source(s, &why));
+	if (out->n > before)
+		return MATCH_OK;
+	*msg = arena_printf(&s->arena, "every function it matches is on the "
+			    "kernel's kprobe blacklist ('%s'%s)", first,
+			    dropped > 1 ? " and others" : "");
+	return MATCH_NOTHING;
+}
+
 /* Families the kernel backend provides. */
 static const char *const kernel_families[] = {
 	"kernel", "kprobe", "module", "process", "perf", "procfs",
@@ -798,8 +859,13 @@ enum match_result match_provider(struct session *s,
 	}
 	if (r == MATCH_NONE)
 		r = match_trace(s, pp, &t, out, msg);
-	if (r == MATCH_NONE)
+	if (r == MATCH_NONE) {
+		int before = out->n;
+
 		r = match_kprobe(s, pp, &t, out, msg);
+		if (r == MATCH_OK)
+			r = drop_blacklisted(s, pp, before, out, msg);
+	}
 	if (r == MATCH_NONE)
 		r = match_procevents(s, pp, &t, out, msg);
 	if (r == MATCH_NONE)

@@ -25,6 +25,13 @@ run wild
 if [ -f /t/ko/kd_brd.ko ] && insmod /t/brd.ko rd_nr=1 rd_size=1024; then
 	run brd "dd if=/dev/zero of=/dev/ram0 bs=4k count=3 oflag=direct 2>/dev/null; dd if=/dev/ram0 of=/dev/null bs=4k count=2 iflag=direct 2>/dev/null"
 fi
+# ---- kprobe blacklist: the kernel's own list, and a wildcard over
+# blacklisted functions ----
+[ -r /sys/kernel/debug/kprobes/blacklist ] ||
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+cat /sys/kernel/debug/kprobes/blacklist > $R/kblacklist.out
+run kbl
+# ---- end of the kprobe blacklist part ----
 grep -c '^kd_' /proc/modules > $R/leftover.out
 
 print_results $R
