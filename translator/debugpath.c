@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "debugpath.h"
+#include "elfsyms.h"
 #include "passes.h"
 
 #define DEFAULT_PATH "+:.debug:/usr/lib/debug:build"
@@ -44,49 +45,29 @@ const char *debugpath_each(struct arena *a,
 	return NULL;
 }
 
-static Elf *elf_open(const char *path, int *fd)
-{
-	Elf *e;
-
-	*fd = open(path, O_RDONLY);
-	if (*fd < 0)
-		return NULL;
-	elf_version(EV_CURRENT);
-	e = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
-	if (e && elf_kind(e) == ELF_K_ELF)
-		return e;
-	if (e)
-		elf_end(e);
-	close(*fd);
-	return NULL;
-}
-
 bool debugpath_has_dwarf(const char *path)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
 	bool found = false;
+	const char *why;
 	int fd;
-	Elf *e = elf_open(path, &fd);
+	Elf *e = elf_open_file(path, &fd, &shstrndx, &why);
 
 	if (!e)
 		return false;
-	if (!elf_getshdrstrndx(e, &shstrndx)) {
-		while (!found && (scn = elf_nextscn(e, scn))) {
-			GElf_Shdr sh;
-			const char *n;
+	while (!found && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		const char *n;
 
-			/* an only-keep-debug file's code is NOBITS, not its
-			 * DWARF; a stripped one has no .debug_info */
-			if (gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS &&
-			    sh.sh_size &&
-			    (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
-			    !strcmp(n, ".debug_info"))
-				found = true;
-		}
+		/* an only-keep-debug file's code is NOBITS, not its DWARF; a
+		 * stripped one has no .debug_info */
+		if (gelf_getshdr(scn, &sh) && sh.sh_type != SHT_NOBITS &&
+		    sh.sh_size && (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
+		    !strcmp(n, ".debug_info"))
+			found = true;
 	}
-	elf_end(e);
-	close(fd);
+	elf_close_file(e, fd);
 	return found;
 }
 
@@ -96,8 +77,10 @@ const char *debugpath_build_id(struct arena *a, const char *path)
 	const void *v;
 	ssize_t n;
 	char *hex;
+	const char *why;
+	size_t shstrndx;
 	int fd;
-	Elf *e = elf_open(path, &fd);
+	Elf *e = elf_open_file(path, &fd, &shstrndx, &why);
 
 	if (!e)
 		return NULL;
@@ -106,8 +89,7 @@ const char *debugpath_build_id(struct arena *a, const char *path)
 	hex = arena_alloc(a, n > 0 ? (size_t)n * 2 + 1 : 1);
 	for (ssize_t i = 0; i < n; i++)
 		sprintf(hex + 2 * i, "%02x", id[i]);
-	elf_end(e);
-	close(fd);
+	elf_close_file(e, fd);
 	return hex;
 }
 

@@ -193,48 +193,46 @@ static void read_nokprobe(Elf *e, struct esym *es, size_t nes)
 	}
 }
 
+/* from_vmlinux()'s state: the symbols with an address, sorted later. */
+struct esym_walk {
+	struct esym *v;
+	size_t n, cap;
+};
+
+static int add_esym(const GElf_Sym *sym, const char *name, void *data)
+{
+	struct esym_walk *w = data;
+	int type = GELF_ST_TYPE(sym->st_info);
+
+	if (sym->st_shndx >= SHN_LORESERVE ||
+	    (type != STT_FUNC && type != STT_NOTYPE && type != STT_OBJECT))
+		return 0;
+	/* names point into the mapped file, kept open */
+	add_sym(name, sym->st_value);
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 4096;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->n++] = (struct esym){ sym->st_value, sym->st_size,
+				      type == STT_FUNC };
+	return 0;
+}
+
 static bool from_vmlinux(struct session *s, const char *path)
 {
 	Elf_Scn *scn = NULL;
 	const char *why;
-	struct esym *es = NULL;
-	size_t nes = 0, shstrndx;
+	struct esym_walk w = { NULL, 0, 0 };
+	struct esym *es;
+	size_t nes, shstrndx;
 	int fd;
 	Elf *e = elf_open_file(path, &fd, &shstrndx, &why);
 
 	if (!e)
 		return false;
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		size_t n;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize || !(d = elf_getdata(scn, NULL)))
-			continue;
-		n = sh.sh_size / sh.sh_entsize;
-		es = xmalloc((n ? n : 1) * sizeof(*es));
-		for (size_t i = 1; i < n; i++) {
-			GElf_Sym sym;
-			const char *name;
-			int type;
-
-			if (!gelf_getsym(d, (int)i, &sym) ||
-			    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
-				continue;
-			type = GELF_ST_TYPE(sym.st_info);
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (!name || !*name || (type != STT_FUNC &&
-						type != STT_NOTYPE &&
-						type != STT_OBJECT))
-				continue;
-			/* names point into the mapped file, kept open */
-			add_sym(name, sym.st_value);
-			es[nes++] = (struct esym){ sym.st_value, sym.st_size,
-						   type == STT_FUNC };
-		}
-		break;
-	}
+	elf_each_symbol(e, SHT_SYMTAB, add_esym, &w);
+	es = w.v;
+	nes = w.n;
 	if (!nes) {
 		free(es);
 		elf_close_file(e, fd);
@@ -246,7 +244,6 @@ static bool from_vmlinux(struct session *s, const char *path)
 	add_areas();
 	/* .exit.text is freed with init code (kallsyms does not even have
 	 * it) */
-	scn = NULL;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		const char *n;
