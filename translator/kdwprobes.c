@@ -47,7 +47,11 @@ static int add_hit(const struct kdwarf_hit *h, void *data)
 	t->symbol = h->symbol;
 	t->offset = h->offset;
 	t->func = h->f;
-	t->pp = function_pp(&m->s->arena, m->pp, m->i, m->stmt ? m->stmt : h->name);
+	/* pp() names where the function is declared, as SystemTap's does */
+	t->pp = function_pp(&m->s->arena, m->pp, m->i, m->stmt ? m->stmt
+			    : !h->file ? h->name
+			    : arena_printf(&m->s->arena, "%s@%s:%d", h->name,
+					   h->file, h->line));
 	pv_push(&m->s->arena, m->out, t);
 	return 0;
 }

@@ -44,17 +44,6 @@ static void dwarf_pp(struct strbuf *sb, const struct probe_target *t)
 		  f->decl_line, rest ? rest + 2 : "");
 }
 
-/* A kernel function from the kernel's DWARF: kernel.function("f@file:line")
- * and what followed (.return, .inline). */
-static void kernel_dwarf_pp(struct strbuf *sb, const struct probe_target *t)
-{
-	const struct dfunc *f = t->func;
-	const char *rest = strstr(t->pp + 17, "\")");
-
-	sb_printf(sb, "kernel.function(\"%s@%s:%d\")%s", f->name,
-		  f->decl_file, f->decl_line, rest ? rest + 2 : "");
-}
-
 static void put_vars(struct strbuf *sb, struct session *s,
 		     const struct dvar *v, int n)
 {
@@ -95,10 +84,7 @@ static const char *describe_target(struct session *s,
 	sb_init(&sb);
 	if (f->dwarf && t->module)
 		dwarf_pp(&sb, t);
-	else if (f->dwarf && f->decl_file && t->func == f &&
-		 !strncmp(t->pp, "kernel.function(\"", 17))
-		kernel_dwarf_pp(&sb, t);
-	else
+	else	/* kernel DWARF: the pp already says f@file:line */
 		sb_puts(&sb, t->pp);
 	if (!t->is_return) {
 		put_vars(&sb, s, f->params, f->nparams);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "debuginfo.h"
+#include "debugpath.h"
 #include "elfsyms.h"
 #include "kblacklist.h"
 #include "kdwarf.h"
@@ -181,7 +182,17 @@ struct wild {
 	int line;
 	struct session *s;		/* .exported: only exported functions */
 	bool exported;
+	bool where;			/* pp() says f@FILE:LINE (not kprobe.) */
 };
+
+/* SystemTap's pp() for a function known from DWARF names where it is
+ * declared: kernel.function("vfs_read@fs/read_write.c:450"). */
+static const char *func_where(struct arena *a, const struct dfunc *f)
+{
+	if (!f->dwarf || !f->decl_file || f->decl_line <= 0)
+		return f->name;
+	return arena_printf(a, "%s@%s:%d", f->name, f->decl_file, f->decl_line);
+}
 
 static int add_function(const struct dfunc *f, void *data)
 {
@@ -197,7 +208,8 @@ static int add_function(const struct dfunc *f, void *data)
 	*t = *w->proto;
 	t->symbol = f->name;
 	t->func = f;
-	t->pp = function_pp(w->a, w->pp, w->fn_index, f->name);
+	t->pp = function_pp(w->a, w->pp, w->fn_index,
+			    w->where ? func_where(w->a, f) : f->name);
 	t->optional = true;
 	pv_push(w->a, w->out, t);
 	return 0;
@@ -254,8 +266,12 @@ static struct dsource *module_dwarf(struct session *s, struct probe_target *t,
 		*why = t->module[0] == '/'
 		       ? arena_printf(&s->arena, "'%s' is not a readable .ko "
 				      "file", t->module)
-		       : arena_printf(&s->arena, "no %s.ko under /lib/modules/%s",
-				      t->module, s->kernel_release_resolved);
+		       : arena_printf(&s->arena, "no %s.ko under /lib/modules/%s, "
+				      "nor a debug file for it along "
+				      "SYSTEMTAP_DEBUGINFO_PATH=%s (Debian: "
+				      "linux-image-%s-dbg)", t->module,
+				      s->kernel_release_resolved, debugpath(),
+				      s->kernel_release_resolved);
 		return NULL;
 	}
 	t->module = name;
@@ -490,6 +506,9 @@ static enum match_result match_kprobe(struct session *s,
 		}
 		t->symbol = name;
 		t->func = ds ? ds->find_func(ds, t->symbol) : NULL;
+		if (t->func && !is(c0, "kprobe"))
+			t->pp = function_pp(&s->arena, pp, i,
+					    func_where(&s->arena, t->func));
 		if (t->module && !t->func)
 			t->types_why = ds ? arena_printf(&s->arena, "its DWARF "
 					    "has no function '%s'", t->symbol)
@@ -501,7 +520,7 @@ static enum match_result match_kprobe(struct session *s,
 		/* no DWARF: the .ko's own symbol table names its functions */
 		const char *kname, *ko = module_file(s, mspec, &kname);
 		struct wild w = { &s->arena, pp, t, i, out, NULL, 0, s,
-				  exported };
+				  exported, false };
 
 		if (!ko || file) {
 			*msg = arena_printf(&s->arena, "%s: %s", file ?
@@ -527,7 +546,7 @@ static enum match_result match_kprobe(struct session *s,
 		return MATCH_UNAVAILABLE;
 	{
 		struct wild w = { &s->arena, pp, t, i, out, file, line, s,
-				  exported };
+				  exported, !is(c0, "kprobe") };
 
 		ds->each_func(ds, name, add_function, &w);
 	}
