@@ -264,63 +264,70 @@ static bool from_vmlinux(struct session *s, const char *path)
 
 /* ---- (b) the running kernel ---- */
 
-/* "ffffffff81000000 T _stext" lines, a module's with "\t[mod]". */
-static bool read_kallsyms(struct session *s, const char *path)
+/* Calls one on each line of path (a module's, with "\t[mod]", skipped);
+ * returns how many it said yes to, -1 when path cannot be read. */
+static int each_line(struct session *s, const char *path,
+		     bool (*one)(struct session *s, const char *line))
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
-	bool any = false;
+	int n = 0;
 
 	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[512];
-
-		if (strchr(line, '[') ||
-		    sscanf(line, "%llx %c %511s", &a, &type, name) != 3)
-			continue;
-		if (a)
-			any = true;
-		add_sym(arena_strdup(&s->arena, name), a);
-	}
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strchr(line, '[') && one(s, line))
+			n++;
 	fclose(f);
+	return n;
+}
+
+/* "ffffffff81000000 T _stext": yes when the address is not hidden. */
+static bool kallsyms_line(struct session *s, const char *line)
+{
+	unsigned long long a;
+	char type, name[512];
+
+	if (sscanf(line, "%llx %c %511s", &a, &type, name) != 3)
+		return false;
+	add_sym(arena_strdup(&s->arena, name), a);
+	return a != 0;
+}
+
+static bool read_kallsyms(struct session *s, const char *path)
+{
+	bool any = each_line(s, path, kallsyms_line) > 0;
+
 	if (!any)		/* kptr_restrict: all zero */
 		kb.nsyms = 0;
 	qsort(kb.syms, kb.nsyms, sizeof(*kb.syms), cmp_sym);
 	return any;
 }
 
-/* "0xffffffff81c00990-0xffffffff81c009b0\tasm_exc_divide_error" lines,
- * a module's with "\t[mod]". */
+/* "0xffffffff81c00990-0xffffffff81c009b0\tasm_exc_divide_error": a range,
+ * or without addresses (kptr_restrict) a name. */
+static bool debugfs_line(struct session *s, const char *line)
+{
+	unsigned long long lo, hi;
+	char name[512];
+
+	if (sscanf(line, "0x%llx-0x%llx %511s", &lo, &hi, name) != 3)
+		return false;
+	if (lo && hi > lo) {
+		add_range(lo, hi, "listed in the kernel's kprobe blacklist");
+		return true;
+	}
+	if (kb.nnames == kb.capn) {
+		kb.capn = kb.capn ? 2 * kb.capn : 256;
+		kb.names = xrealloc(kb.names, kb.capn * sizeof(*kb.names));
+	}
+	kb.names[kb.nnames++] = arena_strdup(&s->arena, name);
+	return true;
+}
+
 static bool read_debugfs(struct session *s, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	bool any = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long lo, hi;
-		char name[512];
-
-		if (strchr(line, '[') ||
-		    sscanf(line, "0x%llx-0x%llx %511s", &lo, &hi, name) != 3)
-			continue;
-		any = true;
-		if (lo && hi > lo) {
-			add_range(lo, hi, "listed in the kernel's kprobe blacklist");
-			continue;
-		}
-		if (kb.nnames == kb.capn) {
-			kb.capn = kb.capn ? 2 * kb.capn : 256;
-			kb.names = xrealloc(kb.names, kb.capn * sizeof(*kb.names));
-		}
-		kb.names[kb.nnames++] = arena_strdup(&s->arena, name);
-	}
-	fclose(f);
-	return any;
+	return each_line(s, path, debugfs_line) > 0;
 }
 
 static double now(void)
