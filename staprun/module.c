@@ -125,7 +125,7 @@ int check_globals(const struct options *o)
 
 char *module_params(const struct options *o, long pid)
 {
-	size_t i, len = 96;
+	size_t i, len = 128;
 	char *s, *p;
 
 	for (i = 0; i < o->nglobals; i++)
@@ -136,6 +136,10 @@ char *module_params(const struct options *o, long pid)
 		p += sprintf(p, "stp_target=%ld", pid);
 	if (o->bufsize > 0)
 		p += sprintf(p, "%sstp_bufsize=%ld", p != s ? " " : "", o->bufsize);
+	/* the module's own reports (registration counts); a module without
+	 * the parameter ignores it */
+	if (verbose > 0)
+		p += sprintf(p, "%sstp_verbose=%d", p != s ? " " : "", verbose);
 	/* myproc-unprivileged functions compare processes with this. */
 	if (getuid() != 0)
 		p += sprintf(p, "%sstp_uid=%ld", p != s ? " " : "", (long)getuid());

@@ -145,6 +145,8 @@ static void staprun_args(struct session *s, struct ptrvec *argv, const char *ko,
 	}
 	for (int i = 0; i < s->verbose; i++)
 		pv_push(&s->arena, argv, "-v");
+	if (s->suppress_warnings)
+		pv_push(&s->arena, argv, "-w");
 	pv_push(&s->arena, argv, (void *)ko);
 	for (int i = 0; i < s->globals.n; i++)
 		pv_push(&s->arena, argv, s->globals.v[i]);

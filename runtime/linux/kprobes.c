@@ -158,6 +158,7 @@ static void stp_kprobes_stop(void)
 static int stp_kprobes_start(void)
 {
 	int i, rc, skipped = 0;
+	u64 start = ktime_get_ns();
 
 	for (i = 0; i < stp_nkprobes; i++) {
 		struct stp_kprobe *k = &stp_kprobes[i];
@@ -180,10 +181,8 @@ static int stp_kprobes_start(void)
 		}
 		k->registered = true;
 	}
-	if (skipped)
-		stp_msg("WARNING: %d of %d kernel function probes could not be "
-			"registered (the kernel refuses to probe them)\n",
-			skipped, stp_nkprobes);
+	stp_registered("kernel function probes", stp_nkprobes, skipped,
+		       " (the kernel refuses to probe them)", start);
 	return 0;
 }
 

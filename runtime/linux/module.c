@@ -20,6 +20,8 @@
  * stp_ctl_mutex serializes start and the end (process context only).
  */
 #include <linux/module.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/moduleparam.h>
 #include <linux/workqueue.h>
 
@@ -32,6 +34,25 @@ static void stp_kprobe_end_check(void);
 static void stp_kprobe_run(const struct stp_probe *p);
 static int stp_ctl_command(const char *cmd);
 static int stp_ctl_status(char *buf, size_t size);
+
+/* staprun -v (a parameter): the module's own reports. */
+static int stp_verbose;
+
+/* After one kind of probe point registered: the wildcard matches the
+ * kernel refused, as a warning (staprun -w filters it out), and with -v
+ * the counts and the time taken. */
+static void stp_registered(const char *what, int n, int skipped,
+			   const char *why, u64 start_ns)
+{
+	if (skipped)
+		stp_msg("WARNING: %d of %d %s could not be registered%s\n",
+			skipped, n, what, why);
+	if (stp_verbose > 0 && n)
+		stp_msg("%s: %d registered, %d skipped, in %llu ms\n", what,
+			n - skipped, skipped,
+			(unsigned long long)div_u64(ktime_get_ns() - start_ns,
+						    NSEC_PER_MSEC));
+}
 
 #include "transport.c"
 #include "timer.c"
@@ -61,6 +82,8 @@ module_param(stp_bufsize, uint, 0444);
 MODULE_PARM_DESC(stp_target, "target(): the process given with -x or -c");
 module_param(stp_uid, long, 0444);
 MODULE_PARM_DESC(stp_uid, "the uid of the user who ran staprun");
+module_param(stp_verbose, int, 0444);
+MODULE_PARM_DESC(stp_verbose, "staprun -v: report probe registration");
 
 struct stp_kparam {
 	int64_t *lval;			/* g_NAME of a long global, or */

@@ -103,6 +103,7 @@ static void stp_tracepoints_stop(void)
 static int stp_tracepoints_start(void)
 {
 	int i, rc, skipped = 0;
+	u64 start = ktime_get_ns();
 
 	for (i = 0; stp_tps && i < stp_ntracepoint_defs; i++) {
 		struct stp_tracepoint *t = &stp_tps[i];
@@ -124,9 +125,8 @@ static int stp_tracepoints_start(void)
 		}
 		t->registered = true;
 	}
-	if (skipped)
-		stp_msg("WARNING: %d of %d tracepoints could not be "
-			"registered\n", skipped, stp_ntracepoint_defs);
+	stp_registered("tracepoints", stp_ntracepoint_defs, skipped, "",
+		       start);
 	return 0;
 }
 

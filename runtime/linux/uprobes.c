@@ -268,6 +268,7 @@ static int stp_uprobes_start(void)
 {
 	const char *why;
 	int i, rc;
+	u64 start = ktime_get_ns();
 
 	for (i = 0; i < stp_nuprobes; i++) {
 		struct stp_uprobe *u = &stp_uprobes[i];
@@ -306,6 +307,7 @@ static int stp_uprobes_start(void)
 		}
 		u->registered = true;
 	}
+	stp_registered("user-space probes", stp_nuprobes, 0, "", start);
 	return 0;
 fail:
 	stp_msg("ERROR: cannot probe %s: %s (%d)\n", stp_uprobes[i].p->pp,

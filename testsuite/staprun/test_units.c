@@ -161,6 +161,11 @@ static void params_checks(void)
 	check_str(module_params(&o, 0),
 		  "a=1 msg=\"hello world\" empty= t=\"x\ty\"",
 		  "params: no target");
+	verbose = 2;	/* -v -v: the module's own reports */
+	check_str(module_params(&o, 7),
+		  "stp_target=7 stp_verbose=2 a=1 msg=\"hello world\" empty= "
+		  "t=\"x\ty\"", "params: verbose");
+	verbose = 0;
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char what[128];
 
