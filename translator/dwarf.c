@@ -898,47 +898,66 @@ const struct dfunc *dwarf_func_body(struct dsource *s, const char *name)
 	return best ? build_func(s, &fn, di->funcs[lo_i].name, best) : NULL;
 }
 
+int dwarf_cu_global(Dwarf_Die *cud, const char *name, const char *file,
+		    Dwarf_Die *found)
+{
+	Dwarf_Die c;
+	int have = 0;
+
+	if (dwarf_child(cud, &c))
+		return 0;
+	do {
+		const char *n, *df;
+
+		if (dwarf_tag(&c) != DW_TAG_variable ||
+		    !(n = dwarf_diename(&c)) || strcmp(n, name))
+			continue;
+		df = dwarf_decl_file(&c);
+		if (file && (!df || !dwarf_file_matches(df, file)))
+			continue;
+		/* a definition (it has a location) beats a declaration */
+		if (dwarf_hasattr(&c, DW_AT_location)) {
+			*found = c;
+			return 2;
+		}
+		if (!have) {
+			*found = c;
+			have = 1;
+		}
+	} while (!dwarf_siblingof(&c, &c));
+	return have;
+}
+
+const struct dvar *dwarf_var_of(struct dsource *s, Dwarf_Die *d,
+				const char *name)
+{
+	struct dvar *v = arena_alloc(s->a, sizeof(*v));
+	struct locate l = { s, d, 0, 0 };
+
+	v->name = arena_strdup(s->a, name);
+	v->type = type_of(s, d);
+	locate(&l, d, v);
+	return v;
+}
+
 const struct dvar *dwarf_global(struct dsource *s, const char *name,
 				const char *file)
 {
 	struct dw_impl *di = s && s->each_func == dw_each_func ? impl(s) : NULL;
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cud, c, found;
-	bool have = false;
+	int have = 0, k;
 
 	while (di && !dwarf_get_units(di->dw, cu, &cu, NULL, NULL, &cud, NULL)) {
-		if (dwarf_child(&cud, &c))
-			continue;
-		do {
-			const char *n, *df;
-
-			if (dwarf_tag(&c) != DW_TAG_variable ||
-			    !(n = dwarf_diename(&c)) || strcmp(n, name))
-				continue;
-			df = dwarf_decl_file(&c);
-			if (file && (!df || !dwarf_file_matches(df, file)))
-				continue;
-			/* a definition (it has a location) beats a declaration */
-			if (!have || dwarf_hasattr(&c, DW_AT_location)) {
-				found = c;
-				have = true;
-			}
-			if (dwarf_hasattr(&c, DW_AT_location))
-				goto done;
-		} while (!dwarf_siblingof(&c, &c));
+		k = dwarf_cu_global(&cud, name, file, &c);
+		if (k > have) {
+			found = c;
+			have = k;
+		}
+		if (have == 2)
+			break;
 	}
-done:
-	if (!have)
-		return NULL;
-	{
-		struct dvar *v = arena_alloc(s->a, sizeof(*v));
-		struct locate l = { s, &found, 0, 0 };
-
-		v->name = arena_strdup(s->a, name);
-		v->type = type_of(s, &found);
-		locate(&l, &found, v);
-		return v;
-	}
+	return have ? dwarf_var_of(s, &found, name) : NULL;
 }
 
 /* ---- for kdwarf.c: the kernel's DWARF, with its own function index ---- */

@@ -60,8 +60,14 @@ static void describe(char *buf, size_t n, const struct expr *e)
 	case E_SYM: case E_INDEX: case E_CALL: case E_IN:
 		snprintf(buf, n, "identifier '%s'", e->name);
 		break;
+	case E_ATVAR:
+		snprintf(buf, n, "operator '@var'");
+		break;
 	case E_TARGET:
-		snprintf(buf, n, "target variable '%s'", e->name);
+		if (e->str2)	/* @var("NAME"), resolved as $NAME */
+			snprintf(buf, n, "operator '@var'");
+		else
+			snprintf(buf, n, "target variable '%s'", e->name);
 		break;
 	case E_BINARY: case E_UNARY: case E_POSTFIX: case E_ASSIGN:
 		snprintf(buf, n, "operator '%s'", op_str(e->op));
@@ -408,6 +414,82 @@ static void check_call_privilege(struct elab *E, const struct expr *e,
 			   "marked /* unprivileged */)", f->name);
 }
 
+/* An E_TARGET made of @var(...) that names the kernel's variable (num). */
+#define ATVAR_KERNEL 1
+
+static bool is_kernel_var(const struct expr *e)
+{
+	return e->kind == E_TARGET && e->str2 && e->num == ATVAR_KERNEL;
+}
+
+/* @var("NAME[@FILE]"[, MODULE]) becomes $NAME with FILE in str3 (str2
+ * keeps the text: it is an @var): in a process probe without MODULE (or
+ * with its path) the program's global (targets.c, as $NAME there), else
+ * with no MODULE or "kernel" the kernel's (num ATVAR_KERNEL).  A module
+ * other than the kernel is an error (unless quiet): false, e as it was. */
+static bool atvar_allowed(struct elab *E, const struct expr *e, bool quiet)
+{
+	const char *mod = e->str3;
+	const struct probe_target *t = E->fn ? NULL : E->target;
+
+	if (t && t->kind == PROV_UPROBE && (!mod || !strcmp(mod, t->path))) {
+		if (t->usdt) {
+			if (!quiet)
+				expr_error(E, e, "@var in a marker probe: a "
+					   "program's globals are read in its "
+					   "process(\"PATH\").function and "
+					   ".statement probes");
+			return false;
+		}
+	} else if (mod && strcmp(mod, "kernel")) {
+		if (!quiet && mod[0] == '/')
+			expr_error(E, e, "@var(\"%s\", \"%s\"): a program's "
+				   "globals are only read in its own "
+				   "process(\"%s\") probes", e->str2, mod, mod);
+		else if (!quiet)
+			expr_error(E, e, "@var(\"%s\", \"%s\"): the static data "
+				   "of module '%s' is not supported (only the "
+				   "kernel's: @var(\"NAME\") or @var(\"NAME\", "
+				   "\"kernel\"))", e->str2, mod, mod);
+		return false;
+	} else if (!mod && t && t->module) {
+		if (!quiet)
+			expr_error(E, e, "@var(\"%s\") in a probe on module "
+				   "'%s': the static data of a module is not "
+				   "supported (the kernel's: @var(\"%s\", "
+				   "\"kernel\"))", e->str2, t->module, e->str2);
+		return false;
+	}
+	return true;
+}
+
+static bool atvar_convert(struct elab *E, struct expr *e, bool quiet)
+{
+	const struct probe_target *t = E->fn ? NULL : E->target;
+	const char *at;
+	bool user;
+
+	if (e->kind != E_ATVAR || !strcmp(E->s->runtime, "user"))
+		return false;
+	if (!atvar_allowed(E, e, quiet)) {
+		if (!quiet) {	/* said once: a 0 from here on */
+			e->kind = E_NUM;
+			e->num = 0;
+			e->comps.n = 0;
+		}
+		return false;
+	}
+	user = t && t->kind == PROV_UPROBE &&
+	       (!e->str3 || !strcmp(e->str3, t->path));
+	at = strchr(e->str2, '@');
+	e->kind = E_TARGET;
+	e->name = arena_printf(E->a, "$%.*s", at ? (int)(at - e->str2)
+			       : (int)strlen(e->str2), e->str2);
+	e->str3 = at ? at + 1 : NULL;
+	e->num = user ? 0 : ATVAR_KERNEL;
+	return true;
+}
+
 /* $var..., @cast(...)...: its index expressions and @cast's operand are
  * script expressions; the rest is targets.c's. */
 static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
@@ -429,6 +511,14 @@ static void resolve_target_expr(struct elab *E, struct expr *e, bool address_of)
 	resolve_expr(E, e->a);
 	if (!strcmp(E->s->runtime, "user")) {
 		kernel_only(E, e, "target variable access");
+		return;
+	}
+	/* the kernel's static data: the same in any probe or function */
+	if (is_kernel_var(e)) {
+		err = resolve_kernel_var(E->s, E->fn ? NULL : E->target, e,
+					 address_of);
+		if (err)
+			expr_error(E, e, "%s", err);
 		return;
 	}
 	if (E->fn && e->kind == E_TARGET) {
@@ -479,9 +569,16 @@ static bool defined(struct elab *E, struct expr *e)
 		return false;
 	if (e->kind == E_UNARY && e->op == OP_ADDR)
 		e = e->a;
+	if (e->kind == E_ATVAR && !atvar_convert(E, e, true))
+		return false;
 	if (e->kind != E_TARGET && e->kind != E_CAST)
 		return true;
-	if (!strcmp(E->s->runtime, "user") || (E->fn && e->kind == E_TARGET))
+	if (!strcmp(E->s->runtime, "user"))
+		return false;
+	if (is_kernel_var(e))
+		return resolve_kernel_var(E->s, E->fn ? NULL : E->target, e,
+					  false) == NULL;
+	if (E->fn && e->kind == E_TARGET)
 		return false;
 	return resolve_target(E->s, E->fn ? NULL : E->target, e, false,
 			      E->at_entry || (E->target && E->target->is_return &&
@@ -494,6 +591,11 @@ static void resolve_expr(struct elab *E, struct expr *e)
 {
 	if (!e)
 		return;
+	/* @var as an operand of &, =, ++ is a target variable there */
+	if (e->a && e->a->kind == E_ATVAR &&
+	    (e->kind == E_UNARY || e->kind == E_POSTFIX ||
+	     e->kind == E_ASSIGN || e->kind == E_STATS_ADD))
+		atvar_convert(E, e->a, false);
 	switch (e->kind) {
 	case E_SYM: {
 		struct symbol *s = lookup(E, e->name, e->loc, true);
@@ -579,26 +681,18 @@ static void resolve_expr(struct elab *E, struct expr *e)
 		pv_push(E->a, &E->probe->entries, e->a);
 		return;
 	case E_ATVAR: case E_PROBEWRITE:
-		/* @var("NAME[@FILE]"[, PATH]) in a process probe: a global of
-		 * the probed program, resolved as $NAME (targets.c) */
-		if (e->kind == E_ATVAR && strcmp(E->s->runtime, "user") &&
-		    !E->fn && E->target && E->target->kind == PROV_UPROBE &&
-		    !E->target->usdt &&
-		    (!e->str3 || !strcmp(e->str3, E->target->path))) {
-			const char *at = strchr(e->str2, '@');
-
-			e->kind = E_TARGET;
-			e->name = arena_printf(E->a, "$%.*s", at ? (int)(at - e->str2)
-					       : (int)strlen(e->str2), e->str2);
-			e->str3 = at ? at + 1 : NULL;
-			resolve_expr(E, e);
+		/* @var("NAME[@FILE]"[, MODULE]): a global of the probed
+		 * program or of the kernel, resolved as $NAME (targets.c) */
+		if (e->kind == E_ATVAR && strcmp(E->s->runtime, "user")) {
+			if (atvar_convert(E, e, false))
+				resolve_expr(E, e);
 			return;
 		}
 		if (!strcmp(E->s->runtime, "user"))
 			kernel_only(E, e, "target variable access");
 		else
-			expr_error(E, e, "%s is not available yet in this version",
-				   e->kind == E_ATVAR ? "@var" : "@probewrite");
+			expr_error(E, e, "@probewrite is not available yet in "
+				   "this version");
 		return;
 	case E_EMBEDDED:
 		break;

@@ -710,6 +710,89 @@ static const struct dfunc *named_func(const char *name, const struct named *c)
 	return nf->f;
 }
 
+/* ---- global and file-static variables ---- */
+
+uint64_t kdwarf_symbol(struct dsource *ds, const char *name)
+{
+	Dwfl_Module *m = dwarf_dwfl_module(ds);
+	int n = m ? dwfl_module_getsymtab(m) : -1;
+	uint64_t local = 0;
+
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *sn = dwfl_module_getsym_info(m, i, &sym, &addr,
+							 NULL, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+
+		if (!sn || strcmp(sn, name) || sym.st_shndx == SHN_UNDEF ||
+		    type == STT_FUNC || type == STT_SECTION || type == STT_FILE)
+			continue;
+		if (GELF_ST_BIND(sym.st_info) != STB_LOCAL)
+			return addr;
+		if (!local)
+			local = addr;
+	}
+	return local;
+}
+
+const struct dvar *kdwarf_global(struct dsource *ds, const char *name,
+				 const char *file, uint64_t pc,
+				 const char **why)
+{
+	Dwarf *dw = dwarf_handle(ds);
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cud, c, found;
+	Dwarf_Off skip = (Dwarf_Off)-1;
+	const struct dvar *v;
+	struct dvar *copy;
+	struct dloc_op *op;
+	uint64_t addr;
+	int have = 0, k;
+
+	/* the probed function's unit first: its own file-static wins */
+	if (pc && dwarf_addrdie(dw, pc, &cud)) {
+		skip = dwarf_dieoffset(&cud);
+		have = dwarf_cu_global(&cud, name, file, &found);
+	}
+	while (have < 2 &&
+	       !dwarf_get_units(dw, cu, &cu, NULL, NULL, &cud, NULL)) {
+		if (dwarf_dieoffset(&cud) == skip)
+			continue;
+		k = dwarf_cu_global(&cud, name, file, &c);
+		if (k > have) {
+			found = c;
+			have = k;
+		}
+	}
+	if (!have) {
+		*why = arena_printf(ds->a, "unable to find global '%s'%s%s in "
+				    "the kernel's DWARF", name,
+				    file ? " in " : "", file ? file : "");
+		return NULL;
+	}
+	v = dwarf_var_of(ds, &found, name);
+	if (have == 2 || dwarf_hasattr_integrate(&found, DW_AT_const_value))
+		return v;
+	/* declared only: defined by the linker script (jiffies), or in
+	 * assembly; its ELF symbol has the address */
+	addr = kdwarf_symbol(ds, name);
+	if (!addr) {
+		*why = arena_printf(ds->a, "'%s' is only declared in the "
+				    "kernel's DWARF, and the kernel has no "
+				    "symbol of that name", name);
+		return NULL;
+	}
+	copy = arena_alloc(ds->a, sizeof(*copy));
+	*copy = *v;
+	op = arena_alloc(ds->a, sizeof(*op));
+	*op = (struct dloc_op){ DW_OP_addr, addr, 0 };
+	copy->loc = op;
+	copy->nloc = 1;
+	copy->has_loc = true;
+	return copy;
+}
+
 /* ---- the source's hooks ---- */
 
 /* The first entry named name (of kind flags) */

@@ -30,6 +30,15 @@ const struct dfunc *dwarf_func_at(struct dsource *s, Dwarf_Die *fn,
 const struct dfunc *dwarf_func_line(struct dsource *s, Dwarf_Die *fn,
 				    const char *name, const char *file,
 				    int line, const char **why);
+/* The top-level DW_TAG_variable named name in unit cud (declared in a file
+ * matching file, when not NULL) into *found: 2 a definition (it has a
+ * location), 1 a declaration only, 0 none. */
+int dwarf_cu_global(Dwarf_Die *cud, const char *name, const char *file,
+		    Dwarf_Die *found);
+/* A variable DIE as a dvar named name, its location taken as a whole
+ * (static data: DW_OP_addr). */
+const struct dvar *dwarf_var_of(struct dsource *s, Dwarf_Die *d,
+				const char *name);
 
 /* The kernel's debuginfo file for s's release, SystemTap's way: each
  * directory of $SYSTEMTAP_DEBUGINFO_PATH (default
@@ -73,6 +82,20 @@ int kdwarf_each(struct dsource *ds, const char *pattern, const char *file,
 int kdwarf_lines(struct dsource *ds, const char *func, const char *file,
 		 int line, int (*fn)(const struct kdwarf_hit *, void *),
 		 void *data, const char **why);
+
+/* A global or file-static variable of the kernel named name (declared in
+ * a file matching file, when not NULL): looked for first in the unit
+ * holding pc (the probed function's; 0: none), then in every unit; a
+ * definition beats a declaration, and a declaration alone (a variable the
+ * linker script defines, such as jiffies) takes its address from the ELF
+ * symbol of that name.  Its location is DW_OP_addr, a link-time address.
+ * NULL with *why when there is none. */
+const struct dvar *kdwarf_global(struct dsource *ds, const char *name,
+				 const char *file, uint64_t pc,
+				 const char **why);
+/* The link-time address of the kernel's (global, else local) ELF symbol
+ * named name, 0 when there is none. */
+uint64_t kdwarf_symbol(struct dsource *ds, const char *name);
 
 /* The line a function is declared at (for FUNC@FILE+N), 0 if unknown. */
 int kdwarf_decl_line(struct dsource *ds, const char *func, const char *file);

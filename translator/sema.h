@@ -146,6 +146,12 @@ struct tv_access {
 	bool user;
 	bool ubias;
 	uint64_t upc;
+	/* the kernel's static data (@var, $global): konst is a link-time
+	 * address (DW_OP_addr) that KASLR moves as it moves the anchor, an
+	 * exported data symbol (translate.c) at link-time address kanchor */
+	bool kdata;
+	uint64_t kanchor;
+#define STP_KERNEL_ANCHOR "jiffies"
 	int index_reg, scale;		/* TVB_USDT memory: index register
 					   (-1: none) and its scale */
 };

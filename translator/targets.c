@@ -22,11 +22,16 @@
 #include "debuginfo.h"
 #include "debugpath.h"
 #include "kdwarf.h"
+#include "kdwprobes.h"
 #include "passes.h"
 #include "targets.h"
 
 /* How deep $var$$ opens nested structs. */
 #define PRETTY_DEEP 4
+
+/* x86-64: the kernel image is linked from here up (the kernel text
+ * mapping); a DW_OP_addr below is a per-CPU offset. */
+#define KERNEL_IMAGE_START 0xffffffff80000000ULL
 
 /* The kernel's types, opened on first use (pass 2 of a script without
  * target variables never pays for it). */
@@ -279,6 +284,8 @@ struct walk {
 	const char *what;		/* "$file->f_path" so far, for messages */
 	bool user;			/* a uprobe's: user memory */
 	uint64_t upc;			/* a uprobe's link-time address */
+	uint64_t kanchor;		/* the kernel's static data: the
+					   anchor's link-time address */
 };
 
 static void step(struct walk *w, enum tv_step_kind kind, int64_t off,
@@ -573,6 +580,17 @@ static const char *loc_first(struct walk *w, const struct dloc_op *op,
 		acc->konst = (int64_t)op->number;
 		acc->ubias = true;
 		acc->upc = w->upc;
+	} else if (at == DW_OP_addr && w->kanchor) {
+		/* the kernel's static data: moved by KASLR at run time */
+		if (op->number < KERNEL_IMAGE_START)
+			return arena_printf(w->a, "'%s' is a per-CPU variable "
+					    "(its address 0x%llx is an offset "
+					    "in .data..percpu), which this "
+					    "version cannot read", w->what,
+					    (unsigned long long)op->number);
+		acc->konst = (int64_t)op->number;
+		acc->kdata = true;
+		acc->kanchor = w->kanchor;
 	} else if (at == DW_OP_addr) {
 		return bad_op(w, op, " (static data of a module needs its "
 			      "load address)");
@@ -634,7 +652,7 @@ static void pretty_var(struct walk *w, const struct dvar *dv, struct expr *e,
 {
 	struct tv_access *v = arena_alloc(w->a, sizeof(*v));
 	struct walk vw = { w->a, v, dv->type, false, 0, 0, dv->name, w->user,
-			   w->upc };
+			   w->upc, 0 };
 	struct expr dummy = { 0 };
 	int64_t size = dt_resolve(dv->type)->size;
 
@@ -694,7 +712,8 @@ static const char *pretty_vars(struct walk *w, const struct probe_target *t,
 	if (!strcmp(n, "return") && t->is_return &&
 	    dt_resolve(f->ret)->kind != DT_VOID) {
 		struct tv_access *v = arena_alloc(w->a, sizeof(*v));
-		struct walk vw = { w->a, v, f->ret, false, 0, 0, "return", w->user, 0 };
+		struct walk vw = { w->a, v, f->ret, false, 0, 0, "return", w->user, 0,
+				   0 };
 		struct expr dummy = { 0 };
 
 		v->base = TVB_RETURN;
@@ -783,12 +802,59 @@ static struct dsource *cast_module(struct session *s, const char *module,
 	return module_types(s, path, why);
 }
 
+/* e ($NAME, or @var("NAME[@FILE]") as $NAME with FILE in str3) as the
+ * kernel's global or file-static variable, from its DWARF: *found false
+ * when there is no such variable (the error says so). */
+static const char *kernel_global(struct session *s,
+				 const struct probe_target *t, struct expr *e,
+				 bool address_of, bool *found)
+{
+	struct arena *a = &s->arena;
+	struct tv_access *acc;
+	struct walk w = { 0 };
+	struct dsource *ds = kernel_types(s, NULL);
+	const struct dvar *v;
+	const char *why = NULL;
+	uint64_t pc = 0, anchor;
+
+	*found = false;
+	if (!ds || !kdwarf_is(ds))
+		return arena_printf(a, "the kernel's global '%s' cannot be read "
+				    "without the kernel's DWARF: %s", e->name + 1,
+				    kdwarf_needed(s));
+	if (t && t->kind == PROV_KPROBE && !t->module && t->func &&
+	    t->func->dwarf)
+		pc = t->func->pc;
+	v = kdwarf_global(ds, e->name + 1, e->str3, pc, &why);
+	if (!v)
+		return why;
+	*found = true;
+	anchor = kdwarf_symbol(ds, STP_KERNEL_ANCHOR);
+	if (!anchor)
+		return arena_printf(a, "the kernel has no symbol '%s' to find "
+				    "where KASLR put its data", STP_KERNEL_ANCHOR);
+	acc = arena_alloc(a, sizeof(*acc));
+	w = (struct walk){ a, acc, v->type, false, 0, 0, e->name, false, 0,
+			   anchor };
+	e->tv = acc;
+	why = loc_start(&w, v);
+	return why ? why : walk_comps(&w, e, address_of);
+}
+
+const char *resolve_kernel_var(struct session *s, const struct probe_target *t,
+			       struct expr *e, bool address_of)
+{
+	bool found;
+
+	return kernel_global(s, t, e, address_of, &found);
+}
+
 const char *resolve_target(struct session *s, const struct probe_target *t,
 			   struct expr *e, bool address_of, bool at_entry)
 {
 	struct arena *a = &s->arena;
 	struct tv_access *acc = arena_alloc(a, sizeof(*acc));
-	struct walk w = { a, acc, NULL, false, 0, 0, e->name, false, 0 };
+	struct walk w = { a, acc, NULL, false, 0, 0, e->name, false, 0, 0 };
 	struct probe_target entry;
 	const struct dfunc *f;
 	const struct dvar *v;
@@ -917,6 +983,15 @@ const char *resolve_target(struct session *s, const struct probe_target *t,
 		acc->arg = v->arg;
 		w.type = v->type;
 		return walk_comps(&w, e, address_of);
+	}
+	if (f->dwarf && t->kind == PROV_KPROBE && !t->module &&
+	    kdwarf_is(kernel_types(s, NULL))) {
+		/* a global or file-static variable of the kernel */
+		bool found;
+
+		err = kernel_global(s, t, e, address_of, &found);
+		if (found)
+			return err;
 	}
 	if (f->dwarf)
 		return no_local(a, f, e->name + 1);

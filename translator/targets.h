@@ -36,4 +36,11 @@ void kernel_types_close(void);
 const char *resolve_target(struct session *s, const struct probe_target *t,
 			   struct expr *e, bool address_of, bool at_entry);
 
+/* e, @var("NAME[@FILE]"[, "kernel"]) made $NAME with FILE in e->str3, as
+ * the kernel's global or file-static variable from its DWARF (t: the
+ * probe's target, whose unit is searched first; NULL in a function or a
+ * probe without one).  Sets e->tv and e->type; NULL, or why not. */
+const char *resolve_kernel_var(struct session *s, const struct probe_target *t,
+			       struct expr *e, bool address_of);
+
 #endif

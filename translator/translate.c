@@ -671,6 +671,16 @@ static const char *tv_walk(struct gen *G, struct expr *e,
 			check_error(G);
 			break;
 		}
+		if (acc->reg < 0 && acc->kdata) {
+			/* the kernel's static data: its link-time address
+			 * moved as KASLR moved the anchor, whose address the
+			 * module gets when it is loaded */
+			emit(G, "\t%s = (int64_t)(0x%llxULL + ((uint64_t)(uintptr_t)"
+			     "&%s - 0x%llxULL));\n", v,
+			     (unsigned long long)acc->konst, STP_KERNEL_ANCHOR,
+			     (unsigned long long)acc->kanchor);
+			break;
+		}
 		if (acc->reg < 0) {
 			emit(G, "\t%s = %lldLL;\n", v, (long long)acc->konst);
 			break;
@@ -713,7 +723,8 @@ static const char *gen_target(struct gen *G, struct expr *e)
 	const char *v, *s;
 
 	near(G, e, e->kind == E_CAST ? "operator '@cast'"
-				      : fmt(G, "identifier '%s'", e->name));
+		   : e->str2 ? "operator '@var'"
+		   : fmt(G, "identifier '%s'", e->name));
 	if (acc->base == TVB_PROCFS)	/* runtime/linux/procfs.c */
 		return "stp_procfs_value(c)";
 	if (acc->base == TVB_USDT) {	/* runtime/linux/usdt.c */

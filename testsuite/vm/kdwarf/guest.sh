@@ -21,6 +21,9 @@ run() {	# NAME [CMD]
 run vars
 run clone
 run wild
+# the kernel's static data: a timer probe fires during the sleep
+run gvars "sleep 1; dd if=/dev/zero of=/dev/null bs=7 count=1"
+run gwrite
 # brd.ko probed through its debug file: 3 direct writes, 2 direct reads
 if [ -f /t/ko/kd_brd.ko ] && insmod /t/brd.ko rd_nr=1 rd_size=1024; then
 	run brd "dd if=/dev/zero of=/dev/ram0 bs=4k count=3 oflag=direct 2>/dev/null; dd if=/dev/ram0 of=/dev/null bs=4k count=2 iflag=direct 2>/dev/null"
