@@ -11,6 +11,9 @@
 SR=$1
 R=/tmp/res
 mkdir -p $R
+# booted with kaslr: where the kernel landed
+grep -o ' kaslr\b' /proc/cmdline > $R/kaslr.out
+grep -w _stext /proc/kallsyms | cut -d' ' -f1 > $R/stext.out
 
 run() {	# NAME [CMD]
 	timeout -s INT 60 $SR -c "${2:-dd if=/dev/zero of=/dev/null bs=7 count=1}" \
