@@ -483,7 +483,8 @@ static bool cond_operand(struct pp *pp, struct cval *v)
 	}
 	if (t->type == TOK_NUMBER) {
 		v->kind = CV_NUM;
-		v->n = neg ? -(int64_t)t->num : (int64_t)t->num;
+		/* in unsigned arithmetic: -9223372036854775808 does not overflow */
+		v->n = (int64_t)(neg ? 0 - t->num : t->num);
 		cond_advance(pp);
 		return true;
 	}
