@@ -44,10 +44,15 @@ struct shdr {
 static int get_shdr(const struct elf *e, uint64_t shoff, uint64_t shentsize,
 		    uint64_t i, struct shdr *s)
 {
-	uint64_t base = shoff + i * shentsize;
 	uint64_t need = e->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	uint64_t base;
 
-	if (shentsize < need || base > e->size || e->size - base < need)
+	/* shoff + i * shentsize computed only when it cannot wrap */
+	if (shentsize < need || shoff > e->size ||
+	    i > (e->size - shoff) / shentsize)
+		return -1;
+	base = shoff + i * shentsize;
+	if (e->size - base < need)
 		return -1;
 	if (e->is64) {
 		s->name = rd(e, base + offsetof(Elf64_Shdr, sh_name), 4);
@@ -135,12 +140,27 @@ static char *find_key(const struct elf *e, const char *key)
 	return NULL;
 }
 
-char *modinfo_get(const char *path, const char *key)
+char *modinfo_get_mem(const void *buf, size_t size, const char *key)
 {
 	struct elf e;
+
+	if (size < EI_NIDENT)
+		return NULL;
+	e.p = buf;
+	e.size = size;
+	e.is64 = e.p[EI_CLASS] == ELFCLASS64;
+	e.le = e.p[EI_DATA] == ELFDATA2LSB;
+	if ((e.p[EI_CLASS] == ELFCLASS32 || e.is64) &&
+	    (e.p[EI_DATA] == ELFDATA2LSB || e.p[EI_DATA] == ELFDATA2MSB))
+		return find_key(&e, key);
+	return NULL;
+}
+
+char *modinfo_get(const char *path, const char *key)
+{
 	struct stat st;
 	void *map;
-	char *v = NULL;
+	char *v;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -154,13 +174,7 @@ char *modinfo_get(const char *path, const char *key)
 	close(fd);
 	if (map == MAP_FAILED)
 		return NULL;
-	e.p = map;
-	e.size = (size_t)st.st_size;
-	e.is64 = e.p[EI_CLASS] == ELFCLASS64;
-	e.le = e.p[EI_DATA] == ELFDATA2LSB;
-	if ((e.p[EI_CLASS] == ELFCLASS32 || e.is64) &&
-	    (e.p[EI_DATA] == ELFDATA2LSB || e.p[EI_DATA] == ELFDATA2MSB))
-		v = find_key(&e, key);
-	munmap(map, e.size);
+	v = modinfo_get_mem(map, (size_t)st.st_size, key);
+	munmap(map, (size_t)st.st_size);
 	return v;
 }

@@ -76,6 +76,8 @@ int module_unload(const char *kname, const char *name);
 /* The value of the first KEY=VALUE string in PATH's .modinfo section, or
  * NULL (no such file, not an ELF file, no section, no key).  Free it. */
 char *modinfo_get(const char *path, const char *key);
+/* The same on a .ko's SIZE bytes at BUF (what modinfo_get maps). */
+char *modinfo_get_mem(const void *buf, size_t size, const char *key);
 
 /* ---- session.c ---- */
 struct status {
