@@ -107,7 +107,8 @@ static bool parse_disp(struct arena *ar, Elf *e, const char *op, size_t n,
 			a->why = "its displacement is not SYMBOL+NUMBER";
 			return false;
 		}
-		a->disp += k;
+		/* wraps as the address arithmetic does, without overflow */
+		a->disp = (int64_t)((uint64_t)a->disp + (uint64_t)k);
 	}
 	return true;
 }
@@ -170,7 +171,8 @@ static void parse_arg(struct arena *ar, Elf *e, const char *text,
 	memset(a, 0, sizeof(*a));
 	a->text = text;
 	size = strtol(text, &end, 10);
-	if (*end != '@' || !size || labs(size) > 8 ||
+	/* in range before labs(): labs(LONG_MIN) overflows */
+	if (*end != '@' || !size || size < -8 || size > 8 ||
 	    (labs(size) & (labs(size) - 1))) {
 		/* no size: the operand alone, a long */
 		size = 8;
@@ -251,6 +253,67 @@ static void parse_args(struct arena *ar, Elf *e, struct usdt_mark *m)
 	m->nargs = n;
 }
 
+/* Note fields are padded to align bytes. */
+static size_t note_pad(size_t n, size_t align)
+{
+	return (n + align - 1) & ~(align - 1);
+}
+
+int usdt_parse_notes(struct arena *ar, Elf *e, const void *buf, size_t size,
+		     size_t align, uint64_t base_addr, bool have_base,
+		     struct ptrvec *out)
+{
+	const char *p = buf;
+	size_t off = 0;
+	int n = 0;
+
+	if (align != 8)
+		align = 4;
+	while (size - off >= 12) {
+		uint32_t hdr[3];	/* namesz, descsz, type */
+		const char *owner, *desc, *str, *lim;
+		struct usdt_mark *m;
+		uint64_t a[3];
+
+		memcpy(hdr, p + off, sizeof(hdr));
+		off += 12;
+		if (hdr[0] > size - off)
+			break;
+		owner = p + off;
+		off = note_pad(off + hdr[0], align);
+		if (off > size || hdr[1] > size - off)
+			break;
+		desc = p + off;
+		off += hdr[1];
+		/* the last note's padding may be missing */
+		off = note_pad(off, align) < size ? note_pad(off, align) : size;
+		if (hdr[2] != 3 || hdr[0] != 8 || memcmp(owner, "stapsdt", 8) ||
+		    hdr[1] < 27)
+			continue;
+		lim = desc + hdr[1];
+		memcpy(a, desc, sizeof(a));
+		m = arena_alloc(ar, sizeof(*m));
+		memset(m, 0, sizeof(*m));
+		str = desc + 24;
+		m->provider = arena_strndup(ar, str, strnlen(str, (size_t)(lim - str)));
+		str += strlen(m->provider) + 1;
+		if (str >= lim)
+			continue;
+		m->name = arena_strndup(ar, str, strnlen(str, (size_t)(lim - str)));
+		str += strlen(m->name) + 1;
+		m->args_text = str < lim ? arena_strndup(ar, str,
+					strnlen(str, (size_t)(lim - str))) : "";
+		/* prelinked: the notes keep the old base */
+		m->pc = a[0] + (have_base ? base_addr - a[1] : 0);
+		m->semaphore = a[2] ? a[2] + (have_base ? base_addr - a[1] : 0)
+				    : 0;
+		parse_args(ar, e, m);
+		pv_push(ar, out, m);
+		n++;
+	}
+	return n;
+}
+
 /* The notes of path's .note.stapsdt.  -1 with *why when the file cannot
  * be read; 0 with *n = 0 when it has none. */
 static int read_notes(struct arena *ar, const char *path, struct ptrvec *out,
@@ -279,46 +342,20 @@ static int read_notes(struct arena *ar, const char *path, struct ptrvec *out,
 	}
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
-		GElf_Nhdr nh;
 		Elf_Data *d;
 		const char *name;
-		size_t off = 0, noff, doff;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
 		name = elf_strptr(e, shstrndx, sh.sh_name);
 		if (!name || strcmp(name, ".note.stapsdt"))
 			continue;
+		/* libelf gives the note headers in the host's byte order */
 		d = elf_getdata(scn, NULL);
-		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			const char *desc = (const char *)d->d_buf + doff;
-			const char *owner = (const char *)d->d_buf + noff;
-			struct usdt_mark *m;
-			uint64_t a[3];
-			const char *str, *lim = desc + nh.n_descsz;
-
-			if (nh.n_type != 3 || nh.n_namesz != 8 ||
-			    memcmp(owner, "stapsdt", 8) || nh.n_descsz < 27)
-				continue;
-			memcpy(a, desc, sizeof(a));
-			m = arena_alloc(ar, sizeof(*m));
-			memset(m, 0, sizeof(*m));
-			str = desc + 24;
-			m->provider = arena_strndup(ar, str, strnlen(str, (size_t)(lim - str)));
-			str += strlen(m->provider) + 1;
-			if (str >= lim)
-				continue;
-			m->name = arena_strndup(ar, str, strnlen(str, (size_t)(lim - str)));
-			str += strlen(m->name) + 1;
-			m->args_text = str < lim ? arena_strndup(ar, str,
-						strnlen(str, (size_t)(lim - str))) : "";
-			/* prelinked: the notes keep the old base */
-			m->pc = a[0] + (have_base ? base_addr - a[1] : 0);
-			m->semaphore = a[2] ? a[2] + (have_base ? base_addr - a[1] : 0)
-					    : 0;
-			parse_args(ar, e, m);
-			pv_push(ar, out, m);
-		}
+		if (d && d->d_buf)
+			usdt_parse_notes(ar, e, d->d_buf, d->d_size,
+					 sh.sh_addralign == 8 ? 8 : 4, base_addr,
+					 have_base, out);
 	}
 	elf_close_file(e, fd);
 	return 0;

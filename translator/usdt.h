@@ -3,6 +3,8 @@
 #ifndef STAP_USDT_H
 #define STAP_USDT_H
 
+#include <libelf.h>
+
 #include "probes.h"
 
 /* How one argument of a mark is found (kind, as tv_access.arg) */
@@ -43,6 +45,16 @@ struct usdt_mark {
 enum match_result match_usdt(struct session *s, const struct probe_point *pp,
 			     struct probe_target *t, struct ptrvec *out,
 			     const char **msg);
+
+/* The notes in size bytes at buf (the .note.stapsdt section's data, note
+ * headers in the host's byte order, fields padded to align, 4 or 8), each
+ * a usdt_mark pushed on out with its arguments parsed; base_addr (when
+ * have_base) is .stapsdt.base's address.  e is the program, for the
+ * symbols an operand may name (NULL: none, such an operand cannot be
+ * read).  Stops at the first truncated note.  Returns the marks found. */
+int usdt_parse_notes(struct arena *ar, Elf *e, const void *buf, size_t size,
+		     size_t align, uint64_t base_addr, bool have_base,
+		     struct ptrvec *out);
 
 /* Pass 2: $argN, $name, $provider, $$name, $$provider, $$parms in a mark
  * probe.  May turn e into a string constant.  NULL or why not. */
