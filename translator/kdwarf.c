@@ -497,36 +497,49 @@ static void *build_index(struct dsource *ds, const uint8_t *bid, int bidlen,
 	return buf;
 }
 
-/* The index's parts, when buf holds a valid one of build id bid. */
-static bool use_index(void *buf, size_t len, const uint8_t *bid, int bidlen)
+bool kdwarf_index_check(const void *buf, size_t len, const uint8_t *bid,
+			int bidlen)
 {
 	const struct kd_header *h = buf;
+	const struct kd_func *funcs;
+	const struct kd_type *types;
 	size_t need;
 
-	if (len < sizeof(*h) || memcmp(h->magic, KD_MAGIC, 8) ||
-	    h->version != KD_VERSION || h->build_id_len != (uint32_t)bidlen ||
+	/* the header holds 32 bytes of build id at most */
+	if (len < sizeof(*h) || bidlen < 0 || bidlen > 32 ||
+	    memcmp(h->magic, KD_MAGIC, 8) || h->version != KD_VERSION ||
+	    h->build_id_len != (uint32_t)bidlen ||
 	    memcmp(h->build_id, bid, (size_t)bidlen))
 		return false;
 	need = sizeof(*h) + (size_t)h->nfuncs * sizeof(struct kd_func) +
 	       (size_t)h->ntypes * sizeof(struct kd_type) + h->strsize;
-	if (need != len || !h->strsize || ((char *)buf)[len - 1])
+	if (need != len || !h->strsize || ((const char *)buf)[len - 1])
+		return false;
+	funcs = (const void *)((const char *)buf + sizeof(*h));
+	types = (const void *)(funcs + h->nfuncs);
+	for (uint32_t i = 0; i < h->nfuncs; i++)
+		if (funcs[i].name >= h->strsize ||
+		    funcs[i].symbol >= h->strsize ||
+		    funcs[i].file >= h->strsize)
+			return false;
+	for (uint32_t i = 0; i < h->ntypes; i++)
+		if (types[i].name >= h->strsize)
+			return false;
+	return true;
+}
+
+/* The index's parts, when buf holds a valid one of build id bid. */
+static bool use_index(void *buf, size_t len, const uint8_t *bid, int bidlen)
+{
+	const struct kd_header *h = buf;
+
+	if (!kdwarf_index_check(buf, len, bid, bidlen))
 		return false;
 	kd.h = h;
 	kd.funcs = (const void *)((char *)buf + sizeof(*h));
 	kd.types = (const void *)(kd.funcs + h->nfuncs);
 	kd.str = (const char *)(kd.types + h->ntypes);
-	for (uint32_t i = 0; i < h->nfuncs; i++)
-		if (kd.funcs[i].name >= h->strsize ||
-		    kd.funcs[i].symbol >= h->strsize ||
-		    kd.funcs[i].file >= h->strsize)
-			goto bad;
-	for (uint32_t i = 0; i < h->ntypes; i++)
-		if (kd.types[i].name >= h->strsize)
-			goto bad;
 	return true;
-bad:
-	kd.h = NULL;
-	return false;
 }
 
 static double now(void)
@@ -1192,7 +1205,7 @@ struct dsource *kdwarf_open(struct session *s, const char *path,
 	kd.bidlen = bidlen > 32 ? 32 : bidlen;
 	memcpy(kd.bid, bid, (size_t)kd.bidlen);
 	/* a cached index now; otherwise built when something needs it */
-	open_index(s, ds, bid, bidlen, false);
+	open_index(s, ds, kd.bid, kd.bidlen, false);
 	ds->what = arena_printf(&s->arena, "DWARF from %s", path);
 	ds->each_func = kd_each_func;
 	ds->find_func = kd_find_func;

@@ -54,6 +54,14 @@ struct dsource *kdwarf_open(struct session *s, const char *path,
 			    const char **why);
 bool kdwarf_is(const struct dsource *ds);
 
+/* Whether len bytes at buf (8-byte aligned: a mapped or read index file)
+ * are a valid index for build id bid (bidlen bytes, at most 32): its
+ * magic, version and build id, its size the sum of its parts, every string
+ * offset inside the string table, the table NUL-terminated.  A cached
+ * index that fails is rebuilt. */
+bool kdwarf_index_check(const void *buf, size_t len, const uint8_t *bid,
+			int bidlen);
+
 /* One probe-able place: a function's entry (or a line in it), or an
  * inlined instance's entry; the kprobe goes at symbol + offset. */
 struct kdwarf_hit {
