@@ -475,32 +475,50 @@ static int run_step(const char *tree, const char *cmd, const char *log)
 	       WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int recipe_replay(struct session *s, const char *recipe, const char *tree,
-		  const char *dir, const char *name, const char *log)
+/* Whether a recorded tool is still the same file. */
+static bool tool_same(const char *path, unsigned long ino, long long size,
+		      long long sec, long nsec)
 {
-	char *text = recipe ? slurp(recipe) : NULL, *line, *save = NULL;
-	struct ptrvec cmds = { 0 };
+	struct stat st;
+
+	return !stat(path, &st) && st.st_ino == ino && st.st_size == size &&
+	       st.st_mtim.tv_sec == sec && st.st_mtim.tv_nsec == nsec;
+}
+
+int recipe_parse(struct arena *a, char *text, const char *dir,
+		 const char *name, struct ptrvec *cmds,
+		 bool (*tool_ok)(const char *path, unsigned long ino,
+				 long long size, long long sec, long nsec))
+{
+	char *line, *save = NULL;
 	int ok = text && !strncmp(text, MAGIC "\n", strlen(MAGIC) + 1);
 
 	for (line = ok ? strtok_r(text, "\n", &save) : NULL; ok && line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "step ", 5)) {
-			pv_push(&s->arena, &cmds, instantiate(line + 5, dir, name));
+			pv_push(a, cmds, instantiate(line + 5, dir, name));
 		} else if (!strncmp(line, "tool ", 5)) {
 			char path[PATH_MAX];
 			unsigned long ino;
 			long long size, sec;
 			long nsec;
-			struct stat st;
 
 			ok = sscanf(line + 5, "%4095s %lu %lld %lld.%ld", path, &ino,
-				    &size, &sec, &nsec) == 5 && !stat(path, &st) &&
-			     st.st_ino == ino && st.st_size == size &&
-			     st.st_mtim.tv_sec == sec && st.st_mtim.tv_nsec == nsec;
+				    &size, &sec, &nsec) == 5 &&
+			     tool_ok(path, ino, size, sec, nsec);
 		}
 	}
+	return ok && cmds->n > 0 ? 0 : -1;
+}
+
+int recipe_replay(struct session *s, const char *recipe, const char *tree,
+		  const char *dir, const char *name, const char *log)
+{
+	char *text = recipe ? slurp(recipe) : NULL;
+	struct ptrvec cmds = { 0 };
+	int ok = !recipe_parse(&s->arena, text, dir, name, &cmds, tool_same);
+
 	free(text);
-	ok = ok && cmds.n > 0;
 	if (ok && s->verbose)
 		fprintf(stderr, "Running the kbuild commands recorded in %s\n", recipe);
 	for (int i = 0; ok && i < cmds.n; i++) {

@@ -27,4 +27,14 @@ void recipe_record(struct session *s, const char *recipe, const char *tree,
 int recipe_replay(struct session *s, const char *recipe, const char *tree,
 		  const char *dir, const char *name, const char *log);
 
+/* Reads recipe TEXT (split into lines in place): checks its magic line,
+ * each "tool PATH INO SIZE SEC.NSEC" line with tool_ok (recipe_replay's
+ * stats the file), and pushes each "step CMD" line's command, DIR and NAME
+ * put in, on cmds (malloc'd; the caller frees them, also on failure).  0,
+ * or -1 when it is no recipe, has no step, or a tool changed. */
+int recipe_parse(struct arena *a, char *text, const char *dir,
+		 const char *name, struct ptrvec *cmds,
+		 bool (*tool_ok)(const char *path, unsigned long ino,
+				 long long size, long long sec, long nsec));
+
 #endif
