@@ -5,9 +5,11 @@
  *
  * The first byte selects the mode: bit 0 clear, the rest is a
  * .note.stapsdt section's data (bit 1: notes padded to 8); set, the rest is
- * one mark's argument string, wrapped in a note here.  There is no program
- * (a NULL Elf): an operand naming a symbol cannot be read.  Any crash,
- * leak, sanitizer report or hang is a bug. */
+ * one mark's argument string, wrapped in a note here.  The section goes
+ * into a small ELF file made in memory, read by libelf as stap reads a
+ * program (it has no symbols: an operand naming one cannot be read).  Any
+ * crash, leak, sanitizer report or hang is a bug. */
+#include <gelf.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,13 +47,57 @@ static uint8_t *wrap(const uint8_t *args, size_t n, size_t *len)
 	return b;
 }
 
+/* An ELF64 relocatable file of this host's byte order holding the note
+ * section (n bytes, aligned to align) and the section names. */
+static uint8_t *elf_with_notes(const uint8_t *notes, size_t n, size_t align,
+			       size_t *len)
+{
+	static const char names[] = "\0.note.stapsdt\0.shstrtab";
+	size_t data = sizeof(Elf64_Ehdr), strs = data + n, shoff;
+	Elf64_Ehdr eh = { 0 };
+	Elf64_Shdr sh[3] = { { 0 } };
+	uint8_t *b;
+
+	shoff = (strs + sizeof(names) + 7) & ~(size_t)7;
+	*len = shoff + sizeof(sh);
+	b = calloc(1, *len);
+	if (!b)
+		abort();
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = *(const uint8_t *)&(uint16_t){ 1 }
+			      ? ELFDATA2LSB : ELFDATA2MSB;
+	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_type = ET_REL;
+	eh.e_machine = EM_X86_64;
+	eh.e_version = EV_CURRENT;
+	eh.e_shoff = shoff;
+	eh.e_ehsize = sizeof(eh);
+	eh.e_shentsize = sizeof(Elf64_Shdr);
+	eh.e_shnum = 3;
+	eh.e_shstrndx = 2;
+	sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_NOTE,
+			      .sh_offset = data, .sh_size = n,
+			      .sh_addralign = align };
+	sh[2] = (Elf64_Shdr){ .sh_name = 16, .sh_type = SHT_STRTAB,
+			      .sh_offset = strs, .sh_size = sizeof(names),
+			      .sh_addralign = 1 };
+	memcpy(b, &eh, sizeof(eh));
+	memcpy(b + data, notes, n);
+	memcpy(b + strs, names, sizeof(names));
+	memcpy(b + shoff, sh, sizeof(sh));
+	return b;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena a;
 	struct ptrvec out = { 0 };
 	int mode = size ? data[0] : 0, n;
-	uint8_t *buf;
-	size_t len;
+	uint8_t *notes, *file;
+	size_t len, flen;
+	Elf *e;
+	Elf_Scn *scn;
 
 	if (size) {
 		data++;
@@ -60,19 +106,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode & 1) {
 		if (size > 4096)
 			return 0;
-		buf = wrap(data, size, &len);
+		notes = wrap(data, size, &len);
 	} else {
-		/* its own copy, so that ASan sees the end of the section */
 		len = size;
-		buf = malloc(size ? size : 1);
-		if (!buf)
+		notes = malloc(size ? size : 1);
+		if (!notes)
 			abort();
-		memcpy(buf, data, size);
+		memcpy(notes, data, size);
 	}
+	file = elf_with_notes(notes, len, mode & 2 ? 8 : 4, &flen);
+	free(notes);
+	elf_version(EV_CURRENT);
+	e = elf_memory((char *)file, flen);
+	scn = e ? elf_getscn(e, 1) : NULL;
 	arena_init(&a);
-	n = usdt_parse_notes(&a, NULL, buf, len, mode & 2 ? 8 : 4,
+	n = usdt_parse_notes(&a, e, scn ? elf_getdata(scn, NULL) : NULL,
 			     0x1000, mode & 4, &out);
-	if (n != out.n)
+	if (!e || !scn || n != out.n)
 		abort();
 	for (int i = 0; i < out.n; i++) {
 		const struct usdt_mark *m = out.v[i];
@@ -87,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	}
 	arena_free(&a);
-	free(buf);
+	elf_end(e);
+	free(file);
 	return 0;
 }

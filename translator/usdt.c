@@ -253,44 +253,24 @@ static void parse_args(struct arena *ar, Elf *e, struct usdt_mark *m)
 	m->nargs = n;
 }
 
-/* Note fields are padded to align bytes. */
-static size_t note_pad(size_t n, size_t align)
+int usdt_parse_notes(struct arena *ar, Elf *e, Elf_Data *d,
+		     uint64_t base_addr, bool have_base, struct ptrvec *out)
 {
-	return (n + align - 1) & ~(align - 1);
-}
-
-int usdt_parse_notes(struct arena *ar, Elf *e, const void *buf, size_t size,
-		     size_t align, uint64_t base_addr, bool have_base,
-		     struct ptrvec *out)
-{
-	const char *p = buf;
-	size_t off = 0;
+	GElf_Nhdr nh;
+	size_t off = 0, noff, doff;
 	int n = 0;
 
-	if (align != 8)
-		align = 4;
-	while (size - off >= 12) {
-		uint32_t hdr[3];	/* namesz, descsz, type */
-		const char *owner, *desc, *str, *lim;
+	while (d && d->d_buf &&
+	       (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+		const char *desc = (const char *)d->d_buf + doff;
+		const char *owner = (const char *)d->d_buf + noff;
+		const char *str, *lim = desc + nh.n_descsz;
 		struct usdt_mark *m;
 		uint64_t a[3];
 
-		memcpy(hdr, p + off, sizeof(hdr));
-		off += 12;
-		if (hdr[0] > size - off)
-			break;
-		owner = p + off;
-		off = note_pad(off + hdr[0], align);
-		if (off > size || hdr[1] > size - off)
-			break;
-		desc = p + off;
-		off += hdr[1];
-		/* the last note's padding may be missing */
-		off = note_pad(off, align) < size ? note_pad(off, align) : size;
-		if (hdr[2] != 3 || hdr[0] != 8 || memcmp(owner, "stapsdt", 8) ||
-		    hdr[1] < 27)
+		if (nh.n_type != 3 || nh.n_namesz != 8 ||
+		    memcmp(owner, "stapsdt", 8) || nh.n_descsz < 27)
 			continue;
-		lim = desc + hdr[1];
 		memcpy(a, desc, sizeof(a));
 		m = arena_alloc(ar, sizeof(*m));
 		memset(m, 0, sizeof(*m));
@@ -350,12 +330,8 @@ static int read_notes(struct arena *ar, const char *path, struct ptrvec *out,
 		name = elf_strptr(e, shstrndx, sh.sh_name);
 		if (!name || strcmp(name, ".note.stapsdt"))
 			continue;
-		/* libelf gives the note headers in the host's byte order */
 		d = elf_getdata(scn, NULL);
-		if (d && d->d_buf)
-			usdt_parse_notes(ar, e, d->d_buf, d->d_size,
-					 sh.sh_addralign == 8 ? 8 : 4, base_addr,
-					 have_base, out);
+		usdt_parse_notes(ar, e, d, base_addr, have_base, out);
 	}
 	elf_close_file(e, fd);
 	return 0;

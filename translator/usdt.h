@@ -46,15 +46,13 @@ enum match_result match_usdt(struct session *s, const struct probe_point *pp,
 			     struct probe_target *t, struct ptrvec *out,
 			     const char **msg);
 
-/* The notes in size bytes at buf (the .note.stapsdt section's data, note
- * headers in the host's byte order, fields padded to align, 4 or 8), each
- * a usdt_mark pushed on out with its arguments parsed; base_addr (when
- * have_base) is .stapsdt.base's address.  e is the program, for the
- * symbols an operand may name (NULL: none, such an operand cannot be
- * read).  Stops at the first truncated note.  Returns the marks found. */
-int usdt_parse_notes(struct arena *ar, Elf *e, const void *buf, size_t size,
-		     size_t align, uint64_t base_addr, bool have_base,
-		     struct ptrvec *out);
+/* The notes of d (a .note.stapsdt section's data, read by libelf's
+ * gelf_getnote), each a usdt_mark pushed on out with its arguments
+ * parsed; base_addr (when have_base) is .stapsdt.base's address.  e is
+ * the program, for the symbols an operand may name.  Returns the marks
+ * found. */
+int usdt_parse_notes(struct arena *ar, Elf *e, Elf_Data *d,
+		     uint64_t base_addr, bool have_base, struct ptrvec *out);
 
 /* Pass 2: $argN, $name, $provider, $$name, $$provider, $$parms in a mark
  * probe.  May turn e into a string constant.  NULL or why not. */
