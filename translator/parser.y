@@ -163,6 +163,17 @@ static struct expr *add_comp(struct parser *P, struct expr *e,
 	return e;
 }
 
+/* @cast(...)$, @var("x")$$, $a[2]$: the suffix after a ')' or ']'. */
+static struct expr *add_pretty(struct parser *P, struct expr *e,
+			       const struct token *t)
+{
+	if (e->pretty)
+		parse_error(P, t->loc, t, "nothing may follow a '$' or '$$' "
+			    "pretty-printing suffix");
+	e->pretty = (int)strlen(t->text);
+	return e;
+}
+
 static struct expr *mk_target(struct parser *P, const struct token *t)
 {
 	struct expr *e = expr_new(P, E_TARGET, t->loc);
@@ -399,6 +410,7 @@ static struct foreach_key *mk_fe_key(struct parser *P, const struct token *t,
 
 %token <tok> IDENT "identifier" PRETTY_IDENT "identifier$"
 %token <tok> NUMBER "number" STRING "string" TARGET "target variable"
+%token <tok> PRETTY "'$'"
 %token <tok> EMBEDDED "'%{ %}'"
 %token <tok> PROBE "'probe'" GLOBAL "'global'" FUNCTION "'function'"
 %token <tok> PRIVATE "'private'" IF "'if'" ELSE "'else'" WHILE "'while'"
@@ -1041,6 +1053,7 @@ target
 		}
 	| target ARROW member	{ $$ = add_comp(P, $1, $3, NULL); }
 	| target '[' expr ']'	{ $$ = add_comp(P, $1, $2, $3); }
+	| target PRETTY		{ $$ = add_pretty(P, $1, $2); }
 	;
 
 member
