@@ -144,7 +144,7 @@ struct ksym {
 struct build {
 	struct dsource *ds;
 	struct ksym *syms;
-	size_t nsyms;
+	size_t nsyms, capsyms;
 	uint64_t anchor;		/* KD_ANCHOR's address, 0: none */
 	struct kd_func *funcs;
 	size_t nfuncs, capf;
@@ -216,11 +216,15 @@ static int cmp_sym_name(const void *x, const void *y)
 	return strcmp((*a)->name, (*b)->name);
 }
 
-static void load_syms(struct build *b)
+/* Calls fn on each symbol of the kernel's symbol table, with its
+ * link-time address, until fn returns non-zero. */
+static void each_ksym(struct dsource *ds,
+		      int (*fn)(const char *name, const GElf_Sym *sym,
+				GElf_Addr addr, void *data),
+		      void *data)
 {
-	Dwfl_Module *m = dwarf_dwfl_module(b->ds);
+	Dwfl_Module *m = dwarf_dwfl_module(ds);
 	int n = m ? dwfl_module_getsymtab(m) : -1;
-	size_t cap = 0;
 
 	for (int i = 1; i < n; i++) {
 		GElf_Sym sym;
@@ -228,18 +232,33 @@ static void load_syms(struct build *b)
 		const char *name = dwfl_module_getsym_info(m, i, &sym, &addr,
 							   NULL, NULL, NULL);
 
-		if (name && !strcmp(name, KD_ANCHOR))
-			b->anchor = addr;
-		if (!name || !*name || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-		    sym.st_shndx == SHN_UNDEF)
-			continue;
-		if (b->nsyms == cap) {
-			cap = cap ? 2 * cap : 1 << 16;
-			b->syms = xrealloc(b->syms, cap * sizeof(*b->syms));
-		}
-		b->syms[b->nsyms++] = (struct ksym){ addr, sym.st_size, name,
-						     false };
+		if (name && fn(name, &sym, addr, data))
+			return;
 	}
+}
+
+/* load_syms' step: the anchor, and each function symbol */
+static int add_ksym(const char *name, const GElf_Sym *sym, GElf_Addr addr,
+		    void *data)
+{
+	struct build *b = data;
+
+	if (!strcmp(name, KD_ANCHOR))
+		b->anchor = addr;
+	if (!*name || GELF_ST_TYPE(sym->st_info) != STT_FUNC ||
+	    sym->st_shndx == SHN_UNDEF)
+		return 0;
+	if (b->nsyms == b->capsyms) {
+		b->capsyms = b->capsyms ? 2 * b->capsyms : 1 << 16;
+		b->syms = xrealloc(b->syms, b->capsyms * sizeof(*b->syms));
+	}
+	b->syms[b->nsyms++] = (struct ksym){ addr, sym->st_size, name, false };
+	return 0;
+}
+
+static void load_syms(struct build *b)
+{
+	each_ksym(b->ds, add_ksym, b);
 	if (!b->nsyms)
 		return;
 	/* the names more than one function has */
@@ -725,28 +744,35 @@ static const struct dfunc *named_func(const char *name, const struct named *c)
 
 /* ---- global and file-static variables ---- */
 
+struct sym_query {
+	const char *name;
+	uint64_t global, local;
+};
+
+static int find_data_sym(const char *name, const GElf_Sym *sym,
+			 GElf_Addr addr, void *data)
+{
+	struct sym_query *q = data;
+	int type = GELF_ST_TYPE(sym->st_info);
+
+	if (strcmp(name, q->name) || sym->st_shndx == SHN_UNDEF ||
+	    type == STT_FUNC || type == STT_SECTION || type == STT_FILE)
+		return 0;
+	if (GELF_ST_BIND(sym->st_info) != STB_LOCAL) {
+		q->global = addr;
+		return 1;
+	}
+	if (!q->local)
+		q->local = addr;
+	return 0;
+}
+
 uint64_t kdwarf_symbol(struct dsource *ds, const char *name)
 {
-	Dwfl_Module *m = dwarf_dwfl_module(ds);
-	int n = m ? dwfl_module_getsymtab(m) : -1;
-	uint64_t local = 0;
+	struct sym_query q = { name, 0, 0 };
 
-	for (int i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		const char *sn = dwfl_module_getsym_info(m, i, &sym, &addr,
-							 NULL, NULL, NULL);
-		int type = GELF_ST_TYPE(sym.st_info);
-
-		if (!sn || strcmp(sn, name) || sym.st_shndx == SHN_UNDEF ||
-		    type == STT_FUNC || type == STT_SECTION || type == STT_FILE)
-			continue;
-		if (GELF_ST_BIND(sym.st_info) != STB_LOCAL)
-			return addr;
-		if (!local)
-			local = addr;
-	}
-	return local;
+	each_ksym(ds, find_data_sym, &q);
+	return q.global ? q.global : q.local;
 }
 
 const struct dvar *kdwarf_global(struct dsource *ds, const char *name,
