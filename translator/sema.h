@@ -122,6 +122,10 @@ enum tv_final {
 	TVF_PRETTY_VARS,	/* $$parms and friends: vars below */
 };
 
+/* The exported data symbol whose run-time address tells where KASLR put
+ * the kernel (translate.c emits &STP_KERNEL_ANCHOR). */
+#define STP_KERNEL_ANCHOR "jiffies"
+
 struct tv_access {
 	enum tv_base base;
 	int arg;
@@ -151,7 +155,6 @@ struct tv_access {
 	 * exported data symbol (translate.c) at link-time address kanchor */
 	bool kdata;
 	uint64_t kanchor;
-#define STP_KERNEL_ANCHOR "jiffies"
 	int index_reg, scale;		/* TVB_USDT memory: index register
 					   (-1: none) and its scale */
 };
